@@ -1,0 +1,171 @@
+// Raw snapshots: what a source returned, one record per line, plus a provenance manifest and a
+// quarantine file. A partition is written under a temporary name and renamed into place, so a
+// crash never leaves a half-written partition and a rerun replaces it whole.
+import { createWriteStream, existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { createGzip } from 'node:zlib';
+import { sha256File, stableJson } from './hash.ts';
+
+export interface SnapshotTarget {
+  dataDir: string;
+  source: string;
+  entity: string;
+  /** `date=YYYY-MM-DD`, `blocks=<from>_<to>` or `block=<n>`. */
+  partition: string;
+}
+
+export interface SnapshotMeta {
+  job: string;
+  jobVersion: string;
+  /** Endpoint with credentials removed (see redactUrl). */
+  endpoint: string;
+  query?: unknown;
+  window?: { from: string; to: string };
+  blockRange?: { from: number; to: number };
+  block?: number;
+  /** Source-specific facts worth keeping (pages fetched, block hashes, ...). */
+  extra?: Record<string, unknown>;
+}
+
+export interface FileEntry {
+  path: string;
+  bytes: number;
+  sha256: string;
+  rows: number;
+}
+
+export interface SnapshotManifest {
+  source: string;
+  entity: string;
+  partition: string;
+  job: string;
+  job_version: string;
+  endpoint: string;
+  query: unknown;
+  window: { from: string; to: string } | null;
+  block_range: { from: number; to: number } | null;
+  block: number | null;
+  fetched_at: string;
+  read: number;
+  rows: number;
+  quarantined: number;
+  quarantine_reasons: Record<string, number>;
+  bytes: number;
+  sha256: string;
+  files: FileEntry[];
+  extra: Record<string, unknown>;
+}
+
+export const RECORDS_FILE = 'records.ndjson.gz';
+export const QUARANTINE_FILE = 'quarantine.ndjson';
+export const MANIFEST_FILE = '_manifest.json';
+
+export function partitionDir(t: SnapshotTarget): string {
+  return join(t.dataDir, 'raw', t.source, t.entity, t.partition);
+}
+
+/** Streams records into a new partition; `commit` makes it visible atomically. */
+export class SnapshotWriter {
+  private readonly tmp: string;
+  private readonly gzip = createGzip({ level: 6 });
+  private readonly out: Promise<import('node:fs').WriteStream>;
+  private rows = 0;
+  private readonly quarantine: string[] = [];
+  private readonly reasons: Record<string, number> = {};
+
+  constructor(private readonly target: SnapshotTarget) {
+    const tmp = `${partitionDir(target)}.tmp-${process.pid}`;
+    this.tmp = tmp;
+    this.out = (async () => {
+      await rm(tmp, { recursive: true, force: true });
+      await mkdir(tmp, { recursive: true });
+      const file = createWriteStream(join(tmp, RECORDS_FILE));
+      this.gzip.pipe(file);
+      return file;
+    })();
+  }
+
+  /** One record as the source sent it (a JSON text without a newline). */
+  async add(line: string): Promise<void> {
+    await this.out;
+    this.rows++;
+    if (!this.gzip.write(line + '\n')) await once(this.gzip, 'drain');
+  }
+
+  /** A record that could not be accepted, kept with the reason. */
+  reject(raw: string, reason: string): void {
+    this.reasons[reason] = (this.reasons[reason] ?? 0) + 1;
+    this.quarantine.push(JSON.stringify({ reason, raw }));
+  }
+
+  get counts() {
+    return { rows: this.rows, quarantined: this.quarantine.length };
+  }
+
+  async commit(meta: SnapshotMeta, fetchedAt = new Date()): Promise<SnapshotManifest> {
+    const file = await this.out;
+    this.gzip.end();
+    await once(file, 'finish');
+    const files: FileEntry[] = [];
+    const rec = await sha256File(join(this.tmp, RECORDS_FILE));
+    files.push({ path: RECORDS_FILE, ...rec, rows: this.rows });
+    if (this.quarantine.length > 0) {
+      await writeFile(join(this.tmp, QUARANTINE_FILE), this.quarantine.join('\n') + '\n');
+      const q = await sha256File(join(this.tmp, QUARANTINE_FILE));
+      files.push({ path: QUARANTINE_FILE, ...q, rows: this.quarantine.length });
+    }
+    const manifest: SnapshotManifest = {
+      source: this.target.source,
+      entity: this.target.entity,
+      partition: this.target.partition,
+      job: meta.job,
+      job_version: meta.jobVersion,
+      endpoint: meta.endpoint,
+      query: meta.query ?? null,
+      window: meta.window ?? null,
+      block_range: meta.blockRange ?? null,
+      block: meta.block ?? null,
+      fetched_at: fetchedAt.toISOString(),
+      read: this.rows + this.quarantine.length,
+      rows: this.rows,
+      quarantined: this.quarantine.length,
+      quarantine_reasons: this.reasons,
+      bytes: rec.bytes,
+      sha256: rec.sha256,
+      files,
+      extra: meta.extra ?? {},
+    };
+    await writeFile(join(this.tmp, MANIFEST_FILE), stableJson(manifest) + '\n');
+    const dir = partitionDir(this.target);
+    await rm(dir, { recursive: true, force: true });
+    await rename(this.tmp, dir);
+    return manifest;
+  }
+
+  async abort(): Promise<void> {
+    this.gzip.destroy();
+    await rm(this.tmp, { recursive: true, force: true });
+  }
+}
+
+/** Writes a whole partition from records already in memory. */
+export async function writeSnapshot(
+  target: SnapshotTarget,
+  meta: SnapshotMeta,
+  records: Iterable<string>,
+  rejected: Iterable<{ raw: string; reason: string }> = [],
+  fetchedAt?: Date,
+): Promise<SnapshotManifest> {
+  const w = new SnapshotWriter(target);
+  for (const r of records) await w.add(r);
+  for (const q of rejected) w.reject(q.raw, q.reason);
+  return w.commit(meta, fetchedAt);
+}
+
+export async function readManifest(dir: string): Promise<SnapshotManifest | undefined> {
+  const p = join(dir, MANIFEST_FILE);
+  if (!existsSync(p)) return undefined;
+  return JSON.parse(await readFile(p, 'utf8')) as SnapshotManifest;
+}

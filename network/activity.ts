@@ -1,0 +1,110 @@
+// What the simulator produced over its window: the wire-shaped events and the ground truth behind them.
+import type { UnixMs } from '../lib/time.ts';
+import type { Address } from './world.ts';
+
+/** A gateway event as the Kafka producer writes it (livepeer-sources §2.3). */
+export interface Envelope {
+  id: string;
+  type: string;
+  /** Unix milliseconds as a string of digits. */
+  timestamp: string;
+  gateway: string;
+  data: unknown;
+}
+
+export type Excusal = 'none' | 'no_orch' | 'excusable_error';
+
+/** Ground truth of one live-video-to-video session (NaaP semantics, livepeer-sources §12.1). */
+export interface SessionTruth {
+  streamId: string;
+  requestId: string;
+  org: 'daydream' | 'cloudspe';
+  gatewayIndex: number;
+  gatewayAddress: Address;
+  /** Canonical on-chain address of the orchestrator that served it last; null when none was found. */
+  orchestrator: Address | null;
+  /** Every orchestrator that served it, in order (swaps move to the next). */
+  orchestrators: Address[];
+  pipeline: string;
+  model: string;
+  startMs: UnixMs;
+  endMs: UnixMs;
+  /** UTC hour (ms) of the request; demand rows anchor here. */
+  hourMs: UnixMs;
+  startupSuccess: boolean;
+  excusal: Excusal | null;
+  loadingOnly: boolean;
+  zeroFps: boolean;
+  swapsConfirmed: number;
+  swapsInferred: number;
+  statusSamples: number;
+  fpsSum: number;
+  /** Status samples per UTC hour, with their FPS sum, keyed by hour ms. */
+  statusByHour: Record<string, { samples: number; fpsSum: number; orchestrator: Address }>;
+  startupLatencyMs: number | null;
+  e2eLatencyMs: number | null;
+  promptToFirstFrameMs: number | null;
+  errors: string[];
+}
+
+/** One AI batch request sent by a gateway. */
+export interface BatchRequestTruth {
+  requestId: string;
+  gatewayIndex: number;
+  orchestrator: Address;
+  orchUrl: string;
+  pipeline: string;
+  model: string;
+  atMs: UnixMs;
+  success: boolean;
+  durationMs: number;
+  tries: number;
+  errorType: string;
+}
+
+/** One ticket batch sent by a gateway to an orchestrator. */
+export interface Payment {
+  atMs: UnixMs;
+  gatewayIndex: number;
+  sender: Address;
+  recipient: Address;
+  orchUri: string;
+  manifestId: string;
+  faceValueWei: bigint;
+  winProb: number;
+  numTickets: number;
+  /** Tickets in this batch that win (drawn by the simulator; these get redeemed on chain). */
+  winningTickets: number;
+}
+
+export interface Activity {
+  /** Every gateway event, in emit order (envelope time). */
+  events: Envelope[];
+  sessions: SessionTruth[];
+  batch: BatchRequestTruth[];
+  payments: Payment[];
+}
+
+/** The protocol contracts whose logs the pipeline reads (proxy addresses, livepeer-sources §13.1). */
+export type ProtocolContract = 'BondingManager' | 'TicketBroker' | 'RoundsManager' | 'Minter' | 'ServiceRegistry';
+
+/** A log as mined into the embedded chain, decoded with the real ABI. */
+export interface MinedLog {
+  contract: ProtocolContract;
+  /** Lowercase proxy address that emitted it. */
+  address: Address;
+  eventName: string;
+  /** Decoded arguments; uint256 values as bigint, addresses lowercase. */
+  args: Record<string, unknown>;
+  topics: `0x${string}`[];
+  data: `0x${string}`;
+  blockNumber: number;
+  blockHash: `0x${string}`;
+  /** Unix seconds. */
+  blockTimestamp: number;
+  transactionHash: `0x${string}`;
+  transactionIndex: number;
+  logIndex: number;
+  /** Transaction sender, lowercase. */
+  from: Address;
+}
