@@ -8,5 +8,6 @@ export default defineConfig({
     // Tests start real servers (anvil, GraphQL, HTTP peers); two forks match the 2-core machines.
     pool: 'forks',
     maxWorkers: 2,
+    env: { LPDATA_LOG_LEVEL: process.env.LPDATA_LOG_LEVEL ?? 'warn' },
   },
 });

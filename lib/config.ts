@@ -1,6 +1,7 @@
 // One typed configuration, read from the environment once per entry point.
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { UserError } from './errors.ts';
+import { REPO_ROOT } from './paths.ts';
 
 /** Where each source is reached. Folder paths or s3://bucket/prefix for archives; URLs otherwise. */
 export interface Endpoints {
@@ -31,6 +32,12 @@ export interface Config {
   /** Key for the keyed hash that replaces stream and request ids in published data. */
   hashKey: string;
   chainFinalityBlocks: number;
+  /** Chain id the RPC endpoint must report (LPDATA_CHAIN_ID); unset: 42161, Arbitrum One. */
+  chainId?: number;
+  /** First block the chain jobs read when they have no watermark (LPDATA_CHAIN_START_BLOCK); unset: each contract's deployment block. */
+  chainStartBlock?: number;
+  /** Hours past a window's end whose archive files are still read, so late events find their day. */
+  arrivalGraceHours: number;
 }
 
 export const ENDPOINT_VARS: Record<keyof Endpoints, string> = {
@@ -54,7 +61,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(finality) || finality < 0) {
     throw new UserError(`LPDATA_CHAIN_FINALITY_BLOCKS="${env.LPDATA_CHAIN_FINALITY_BLOCKS}" is not a block count`, 'set a non-negative integer, e.g. 20');
   }
-  const dataDir = resolve(env.LPDATA_DATA_DIR ?? 'data');
+  const chainId = env.LPDATA_CHAIN_ID?.trim() ? Number(env.LPDATA_CHAIN_ID) : undefined;
+  if (chainId !== undefined && (!Number.isInteger(chainId) || chainId <= 0)) {
+    throw new UserError(`LPDATA_CHAIN_ID="${env.LPDATA_CHAIN_ID}" is not a chain id`, 'set a positive integer, e.g. 42161 for Arbitrum One');
+  }
+  const startBlock = env.LPDATA_CHAIN_START_BLOCK?.trim() ? Number(env.LPDATA_CHAIN_START_BLOCK) : undefined;
+  if (startBlock !== undefined && (!Number.isInteger(startBlock) || startBlock < 0)) {
+    throw new UserError(`LPDATA_CHAIN_START_BLOCK="${env.LPDATA_CHAIN_START_BLOCK}" is not a block number`, 'set a non-negative integer, e.g. 0 for a local chain');
+  }
+  const grace = Number(env.LPDATA_ARRIVAL_GRACE_HOURS ?? '2');
+  if (!Number.isInteger(grace) || grace < 0 || grace > 48) {
+    throw new UserError(`LPDATA_ARRIVAL_GRACE_HOURS="${env.LPDATA_ARRIVAL_GRACE_HOURS}" is not an hour count`, 'set an integer from 0 to 48, e.g. 2');
+  }
+  const dataDir = env.LPDATA_DATA_DIR ? resolve(env.LPDATA_DATA_DIR) : join(REPO_ROOT, 'data');
   return {
     dataDir,
     store: env.LPDATA_STORE ?? resolve(dataDir, 'store'),
@@ -66,6 +85,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     hashKey: env.LPDATA_HASH_KEY ?? 'embedded-network-public-key',
     chainFinalityBlocks: finality,
+    arrivalGraceHours: grace,
+    ...(chainId !== undefined ? { chainId } : {}),
+    ...(startBlock !== undefined ? { chainStartBlock: startBlock } : {}),
   };
 }
 

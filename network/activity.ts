@@ -80,6 +80,8 @@ export interface Payment {
 export interface Activity {
   /** Every gateway event, in emit order (envelope time). */
   events: Envelope[];
+  /** The org of the gateway that emitted each event (parallel to `events`); decides the topic. */
+  eventOrgs: ('daydream' | 'cloudspe')[];
   sessions: SessionTruth[];
   batch: BatchRequestTruth[];
   payments: Payment[];

@@ -1,0 +1,244 @@
+// Releases built datasets to an object store. A release is immutable: data objects first, then
+// manifest.json; latest.json and catalog.json are the only objects ever replaced. The release id
+// carries a content hash, so republishing unchanged data makes no new release.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { discoverModels, type Model } from '../lib/contracts.ts';
+import { openSession, queryRows, sqlString } from '../lib/duckdb.ts';
+import { UserError } from '../lib/errors.ts';
+import { sha256, stableJson } from '../lib/hash.ts';
+import type { Logger } from '../lib/log.ts';
+import { buildPath, type BuiltModel } from '../lib/model-runner.ts';
+import { openStore, type ObjectStore } from '../lib/objects.ts';
+import type { S3Settings } from '../lib/config.ts';
+import { iso, isoDay, ms, type Window } from '../lib/time.ts';
+import { DATASETS_DIR, MODELS_DIR } from '../lib/paths.ts';
+
+export interface Descriptor {
+  id: string;
+  title: string;
+  description: string;
+  grain: string;
+  model: string;
+  version: string;
+  license: string;
+  cadence: string;
+  sources: string[];
+}
+
+export interface SchemaColumn {
+  name: string;
+  type: string;
+}
+
+export interface ReleaseManifest {
+  dataset_id: string;
+  title: string;
+  version: string;
+  release_id: string;
+  created_at: string;
+  window: { from: string; to: string };
+  files: { path: string; bytes: number; sha256: string; rows: number }[];
+  row_count: number;
+  schema: (SchemaColumn & { description: string; unit: string | null })[];
+  license: string;
+  grain: string;
+  sources: { source: string; entity: string; partitions: number; rows: number; watermark: string | null }[];
+  checks: { test: string; passed: boolean }[];
+  commit: string;
+}
+
+export interface CatalogEntry {
+  id: string;
+  title: string;
+  latest: { version: string; release_id: string; manifest: string };
+  releases: { version: string; release_id: string; manifest: string; window: { from: string; to: string } }[];
+}
+
+
+export function loadDescriptors(root = DATASETS_DIR): Descriptor[] {
+  return readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(root, d.name, 'dataset.yml')))
+    .map((d) => {
+      const desc = parse(readFileSync(join(root, d.name, 'dataset.yml'), 'utf8')) as Descriptor;
+      if (desc.id !== d.name) throw new UserError(`datasets/${d.name}/dataset.yml has id ${desc.id}`, `set id: ${d.name}`);
+      if (!/^\d+\.\d+\.\d+$/.test(desc.version)) throw new UserError(`datasets/${d.name}: version "${desc.version}" is not semver`, 'use MAJOR.MINOR.PATCH');
+      return desc;
+    })
+    .sort((a, b) => a.id.localeCompare(b.id));
+}
+
+export function committedSchema(id: string, root = DATASETS_DIR): { version: string; columns: SchemaColumn[] } | undefined {
+  const p = join(root, id, 'schema.json');
+  return existsSync(p) ? (JSON.parse(readFileSync(p, 'utf8')) as { version: string; columns: SchemaColumn[] }) : undefined;
+}
+
+/** The change a schema difference demands, or null when the schemas are equal. */
+export function requiredBump(before: SchemaColumn[], after: SchemaColumn[]): 'major' | 'minor' | null {
+  const a = new Map(after.map((c) => [c.name, c.type]));
+  const b = new Map(before.map((c) => [c.name, c.type]));
+  for (const [name, type] of b) if (a.get(name) !== type) return 'major';
+  for (const name of a.keys()) if (!b.has(name)) return 'minor';
+  return null;
+}
+
+/** Fails when the built schema differs from the committed one without the matching version bump. */
+export function checkSchema(desc: Descriptor, built: SchemaColumn[], root = DATASETS_DIR): void {
+  const committed = committedSchema(desc.id, root);
+  if (!committed) throw new UserError(`dataset ${desc.id} has no committed schema`, `run \`lpdata schema --write\` and commit datasets/${desc.id}/schema.json`);
+  const bump = requiredBump(committed.columns, built);
+  if (!bump) return;
+  const [cm, cn] = committed.version.split('.').map(Number) as [number, number];
+  const [dm, dn] = desc.version.split('.').map(Number) as [number, number];
+  const ok = bump === 'major' ? dm > cm : dm > cm || (dm === cm && dn > cn);
+  const diff = `committed ${committed.version}: ${committed.columns.map((c) => `${c.name} ${c.type}`).join(', ')}\n  built: ${built.map((c) => `${c.name} ${c.type}`).join(', ')}`;
+  if (!ok) {
+    throw new UserError(
+      `dataset ${desc.id}: schema changed without a ${bump} version bump (dataset.yml says ${desc.version})\n  ${diff}`,
+      `bump the ${bump} version in datasets/${desc.id}/dataset.yml, add a CHANGELOG entry, then \`lpdata schema --write\``,
+    );
+  }
+  throw new UserError(`dataset ${desc.id}: schema changed (version bumped to ${desc.version}) but schema.json is stale\n  ${diff}`, `run \`lpdata schema --write\` and commit datasets/${desc.id}/schema.json`);
+}
+
+export async function parquetSchema(path: string): Promise<SchemaColumn[]> {
+  const s = await openSession({ allowedPaths: [path] });
+  try {
+    const rows = await queryRows<{ column_name: string; column_type: string }>(s.conn, `DESCRIBE SELECT * FROM read_parquet(${sqlString(path)})`);
+    return rows.map((r) => ({ name: r.column_name, type: r.column_type }));
+  } finally {
+    s.close();
+  }
+}
+
+function producingCommit(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    return dirty ? `${head}+dirty` : head;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Source figures for a dataset: the raw partitions of each source it declares. */
+async function sourceFigures(dataDir: string, desc: Descriptor): Promise<ReleaseManifest['sources']> {
+  const out: ReleaseManifest['sources'] = [];
+  for (const ref of desc.sources) {
+    const [source, entity] = ref.split('/') as [string, string];
+    const dir = join(dataDir, 'raw', source, entity);
+    let partitions = 0;
+    let rows = 0;
+    if (existsSync(dir)) {
+      for (const p of readdirSync(dir).filter((x) => !x.includes('.tmp-'))) {
+        const mf = join(dir, p, '_manifest.json');
+        if (!existsSync(mf)) continue;
+        partitions++;
+        rows += (JSON.parse(await readFile(mf, 'utf8')) as { rows: number }).rows;
+      }
+    }
+    const wmFiles = existsSync(join(dataDir, 'state', 'watermarks')) ? readdirSync(join(dataDir, 'state', 'watermarks')).filter((f) => f.startsWith(`${source}.`)) : [];
+    const wm = wmFiles.length ? (JSON.parse(await readFile(join(dataDir, 'state', 'watermarks', wmFiles.sort()[0]!), 'utf8')) as { value: string | number }).value : null;
+    out.push({ source, entity, partitions, rows, watermark: wm === null ? null : String(wm) });
+  }
+  return out;
+}
+
+async function readJson<T>(store: ObjectStore, key: string): Promise<T | undefined> {
+  return (await store.exists(key)) ? (JSON.parse((await store.get(key)).toString('utf8')) as T) : undefined;
+}
+
+export interface PublishOptions {
+  dataDir: string;
+  storeUri: string;
+  s3?: S3Settings;
+  window: Window;
+  built: BuiltModel[];
+  log: Logger;
+  modelsDir?: string;
+  datasetsDir?: string;
+}
+
+export interface Published {
+  dataset_id: string;
+  release_id: string;
+  manifest: string;
+  created: boolean;
+}
+
+export async function publishAll(opts: PublishOptions): Promise<Published[]> {
+  const store = await openStore(opts.storeUri, opts.s3);
+  const models = new Map<string, Model>(discoverModels(opts.modelsDir ?? MODELS_DIR).map((m) => [m.contract.name, m]));
+  const out: Published[] = [];
+  for (const desc of loadDescriptors(opts.datasetsDir)) {
+    const model = models.get(desc.model);
+    if (!model || model.contract.layer !== 'published') throw new UserError(`dataset ${desc.id} names model ${desc.model}, which is not a published model`, 'point `model:` at a model under models/published/');
+    const path = buildPath(opts.dataDir, model);
+    if (!existsSync(path)) throw new UserError(`dataset ${desc.id}: ${path} has not been built`, 'run `lpdata build` first');
+    const schema = await parquetSchema(path);
+    checkSchema(desc, schema, opts.datasetsDir);
+    const bytes = await readFile(path);
+    const digest = sha256(bytes);
+    const releaseId = `${isoDay(ms(opts.window.to - 1)).replaceAll('-', '')}-${digest.slice(0, 12)}`;
+    const major = desc.version.split('.')[0];
+    const prefix = `${desc.id}/v${major}/${releaseId}`;
+    const manifestKey = `${prefix}/manifest.json`;
+    const builtModel = opts.built.find((b) => b.name === desc.model);
+    const rows = builtModel?.rows ?? Number((await countRows(path)));
+    let created = false;
+    if (!(await store.exists(manifestKey))) {
+      await store.put(`${prefix}/part-0.parquet`, bytes);
+      const cols = new Map(model.contract.columns.map((c) => [c.name, c]));
+      const manifest: ReleaseManifest = {
+        dataset_id: desc.id,
+        title: desc.title,
+        version: desc.version,
+        release_id: releaseId,
+        created_at: new Date().toISOString(),
+        window: { from: iso(opts.window.from), to: iso(opts.window.to) },
+        files: [{ path: 'part-0.parquet', bytes: bytes.length, sha256: digest, rows }],
+        row_count: rows,
+        schema: schema.map((c) => ({ ...c, description: cols.get(c.name)?.description ?? '', unit: cols.get(c.name)?.unit ?? null })),
+        license: desc.license,
+        grain: desc.grain,
+        sources: await sourceFigures(opts.dataDir, desc),
+        checks: (builtModel?.tests ?? []).map((t) => ({ test: t.test, passed: t.passed })),
+        commit: producingCommit(),
+      };
+      // The manifest goes last: a release without one is invisible and is completed by the next run.
+      await store.put(manifestKey, stableJson(manifest) + '\n');
+      created = true;
+    }
+    await store.put(`${desc.id}/latest.json`, stableJson({ dataset_id: desc.id, version: desc.version, release_id: releaseId, manifest: `v${major}/${releaseId}/manifest.json` }) + '\n');
+    await updateCatalog(store, desc, releaseId, manifestKey, opts.window);
+    opts.log.info(created ? 'release published' : 'release unchanged', { dataset: desc.id, release_id: releaseId, rows, store: store.uri });
+    out.push({ dataset_id: desc.id, release_id: releaseId, manifest: `${store.uri}/${manifestKey}`, created });
+  }
+  return out;
+}
+
+async function countRows(path: string): Promise<number> {
+  const s = await openSession({ allowedPaths: [path] });
+  try {
+    return Number((await queryRows<{ n: bigint }>(s.conn, `SELECT count(*) AS n FROM read_parquet(${sqlString(path)})`))[0]!.n);
+  } finally {
+    s.close();
+  }
+}
+
+async function updateCatalog(store: ObjectStore, desc: Descriptor, releaseId: string, manifestKey: string, window: Window): Promise<void> {
+  const catalog = (await readJson<{ datasets: CatalogEntry[] }>(store, 'catalog.json')) ?? { datasets: [] };
+  let entry = catalog.datasets.find((d) => d.id === desc.id);
+  if (!entry) catalog.datasets.push((entry = { id: desc.id, title: desc.title, latest: { version: desc.version, release_id: releaseId, manifest: manifestKey }, releases: [] }));
+  entry.title = desc.title;
+  entry.latest = { version: desc.version, release_id: releaseId, manifest: manifestKey };
+  if (!entry.releases.some((r) => r.release_id === releaseId)) {
+    entry.releases.push({ version: desc.version, release_id: releaseId, manifest: manifestKey, window: { from: iso(window.from), to: iso(window.to) } });
+  }
+  entry.releases.sort((a, b) => a.release_id.localeCompare(b.release_id));
+  catalog.datasets.sort((a, b) => a.id.localeCompare(b.id));
+  await store.put('catalog.json', stableJson(catalog) + '\n');
+}

@@ -1,0 +1,324 @@
+// lpdata: the command line for every stage. Logs go to stderr as JSON lines; results to stdout.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ENDPOINT_VARS, loadConfig, type Config, type Endpoints } from '../../lib/config.ts';
+import { discoverModels } from '../../lib/contracts.ts';
+import { UserError } from '../../lib/errors.ts';
+import { stableJson } from '../../lib/hash.ts';
+import { log } from '../../lib/log.ts';
+import { checkLayers } from '../../lib/model-check.ts';
+import { DATASETS_DIR, MODELS_DIR, SCHEDULE_FILE } from '../../lib/paths.ts';
+import { buildPath } from '../../lib/model-runner.ts';
+import { DAY_MS, floorDay, iso, ms, parseWindow, type Window } from '../../lib/time.ts';
+import { checkSchema, loadDescriptors, parquetSchema } from '../../datasets/publish.ts';
+import { startNetwork, type EmbeddedNetwork } from '../../network/index.ts';
+import type { WorldOptions } from '../../network/world.ts';
+import { buildSite } from '../../site/scripts/build.ts';
+import { buildModels, ingest, release } from '../pipeline.ts';
+import { ALL_JOBS, SOURCES, selectJobs } from '../registry.ts';
+import { loadSchedule, runOnce, startScheduler, type ScheduleEntry } from '../scheduler.ts';
+import { writeFile } from 'node:fs/promises';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+const COMMON: Options = {
+  from: { type: 'string' },
+  to: { type: 'string' },
+  'data-dir': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+};
+const NETWORK: Options = {
+  seed: { type: 'string' },
+  scale: { type: 'string' },
+  start: { type: 'string' },
+  days: { type: 'string' },
+};
+
+interface Command {
+  summary: string;
+  usage: string;
+  options: Options;
+  run(values: Record<string, string | boolean | undefined>, positionals: string[]): Promise<void>;
+}
+
+function worldOptions(v: Record<string, string | boolean | undefined>): Partial<WorldOptions> {
+  const num = (name: string, text: string | undefined, min: number) => {
+    if (text === undefined) return undefined;
+    const n = Number(text);
+    if (!Number.isFinite(n) || n < min) throw new UserError(`--${name} "${text}" is not a number of at least ${min}`, `e.g. --${name} ${min === 0 ? 1 : min}`);
+    return n;
+  };
+  const o: Partial<WorldOptions> = {};
+  if (typeof v.seed === 'string') o.seed = v.seed;
+  const scale = num('scale', v.scale as string | undefined, 0.1);
+  if (scale !== undefined) o.scale = scale;
+  if (typeof v.start === 'string') {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(v.start)) throw new UserError(`--start "${v.start}" is not a date`, 'use YYYY-MM-DD');
+    o.start = v.start;
+  }
+  const d = num('days', v.days as string | undefined, 1);
+  if (d !== undefined) o.days = Math.floor(d);
+  return o;
+}
+
+function configFor(v: Record<string, string | boolean | undefined>): Config {
+  const env = { ...process.env };
+  if (typeof v['data-dir'] === 'string') env.LPDATA_DATA_DIR = v['data-dir'];
+  return loadConfig(env);
+}
+
+/** The window to run: --from/--to, else the embedded network's, else yesterday (UTC). */
+function windowFor(v: Record<string, string | boolean | undefined>, fallback?: Window): Window {
+  if (v.from || v.to) {
+    if (!v.from || !v.to) throw new UserError('give both --from and --to', 'e.g. --from 2026-11-16 --to 2026-11-17');
+    return parseWindow(String(v.from), String(v.to));
+  }
+  if (fallback) return fallback;
+  const today = floorDay(Date.now());
+  return { from: ms(today - DAY_MS), to: today };
+}
+
+const externalEndpoints = (config: Config) => Object.keys(config.endpoints).length > 0;
+
+async function withNetwork<T>(config: Config, v: Record<string, string | boolean | undefined>, fn: (config: Config, window: Window, net?: EmbeddedNetwork) => Promise<T>): Promise<T> {
+  if (externalEndpoints(config) && !v.embedded) {
+    const missing = (Object.keys(ENDPOINT_VARS) as (keyof Endpoints)[]).filter((k) => !config.endpoints[k]);
+    if (missing.length) log.warn('some sources have no endpoint and their jobs will fail', { missing: missing.map((k) => ENDPOINT_VARS[k]) });
+    return fn(config, windowFor(v));
+  }
+  const net = await startNetwork({ dir: join(config.dataDir, 'network'), world: worldOptions(v), log });
+  try {
+    return await fn({ ...config, endpoints: net.endpoints }, windowFor(v, net.world.window), net);
+  } finally {
+    await net.stop();
+  }
+}
+
+async function wholePipeline(config: Config, window: Window, jobs = ALL_JOBS, withSite = true) {
+  const results = await ingest(jobs, config, window, log);
+  const built = await buildModels(config, window, log);
+  const published = await release(config, window, built, log);
+  const site = withSite && !config.store.startsWith('s3://') ? await buildSite({ store: config.store }) : undefined;
+  return { results, built, published, site };
+}
+
+const commands: Record<string, Command> = {
+  run: {
+    summary: 'the whole pipeline: ingest every source, build models, release datasets, build the site',
+    usage: `lpdata run [--from D --to D] [--embedded] [--no-site] [--seed S --scale N --start D --days N]
+
+Runs on the embedded network (started on 127.0.0.1 and stopped at the end) unless LPDATA_*
+endpoints are set, in which case it runs against them. Prints where the releases and the site are.`,
+    options: { ...COMMON, ...NETWORK, embedded: { type: 'boolean' }, 'no-site': { type: 'boolean' } },
+    async run(v) {
+      const started = Date.now();
+      const config = configFor(v);
+      const out = await withNetwork(config, v, (c, w) => wholePipeline(c, w, ALL_JOBS, !v['no-site']));
+      const summary = {
+        wall_ms: Date.now() - started,
+        peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+        jobs: out.results.length,
+        rows: out.results.reduce((s, r) => s + r.rows, 0),
+        quarantined: out.results.reduce((s, r) => s + r.quarantined, 0),
+        models: out.built.length,
+        releases: out.published.map((p) => ({ dataset: p.dataset_id, release_id: p.release_id, manifest: p.manifest, new: p.created })),
+        store: config.store,
+        site: out.site?.outDir ?? null,
+      };
+      process.stdout.write(stableJson(summary) + '\n');
+    },
+  },
+  network: {
+    summary: 'start the embedded network and print its endpoints as environment variables',
+    usage: `lpdata network [--seed S --scale N --start D --days N] [--once]
+
+Simulates the window, writes archives and bundles under <data-dir>/network, serves every source on
+127.0.0.1 and prints \`export LPDATA_...=...\` lines; runs until Ctrl-C (or exits at once with --once).
+--scale 1 is the small demo network; --scale 7 is about today's network (84 orchestrators,
+~750k gateway events a day).`,
+    options: { ...COMMON, ...NETWORK, once: { type: 'boolean' } },
+    async run(v) {
+      const config = configFor(v);
+      const net = await startNetwork({ dir: join(config.dataDir, 'network'), world: worldOptions(v), log });
+      for (const [k, name] of Object.entries(ENDPOINT_VARS)) process.stdout.write(`export ${name}=${net.endpoints[k as keyof Endpoints]}\n`);
+      process.stdout.write(`# window: --from ${iso(net.world.window.from)} --to ${iso(net.world.window.to)}\n`);
+      if (v.once) return net.stop();
+      await new Promise<void>((done) => process.once('SIGINT', () => done()));
+      await net.stop();
+    },
+  },
+  ingest: {
+    summary: 'run ingest jobs (all, or the named sources / jobs) against the configured endpoints',
+    usage: `lpdata ingest [source|job ...] [--from D --to D]
+
+Sources: ${Object.keys(SOURCES).join(', ')}. Endpoints come from LPDATA_* variables (see .env.example).`,
+    options: { ...COMMON },
+    async run(v, names) {
+      const config = configFor(v);
+      const results = await ingest(selectJobs(names), config, windowFor(v), log);
+      process.stdout.write(stableJson(results.map((r) => ({ job: r.job, read: r.read, rows: r.rows, quarantined: r.quarantined, bytes: r.bytes, partitions: r.manifests.length, duration_ms: r.duration_ms }))) + '\n');
+    },
+  },
+  build: {
+    summary: 'build the SQL models (staging, core, published) for a window',
+    usage: 'lpdata build [model ...] [--from D --to D]',
+    options: { ...COMMON },
+    async run(v, names) {
+      const config = configFor(v);
+      const built = await buildModels(config, windowFor(v), log, names.length ? names : undefined);
+      process.stdout.write(stableJson(built.map((b) => ({ model: b.name, layer: b.layer, rows: b.rows, path: b.path }))) + '\n');
+    },
+  },
+  release: {
+    summary: 'publish the built datasets to the store (LPDATA_STORE: a folder or s3://bucket/prefix)',
+    usage: 'lpdata release [--from D --to D]',
+    options: { ...COMMON },
+    async run(v) {
+      const config = configFor(v);
+      const published = await release(config, windowFor(v), [], log);
+      process.stdout.write(stableJson(published) + '\n');
+    },
+  },
+  site: {
+    summary: 'build the report site from the release store',
+    usage: 'lpdata site [--store DIR] [--out DIR]',
+    options: { ...COMMON, store: { type: 'string' }, out: { type: 'string' } },
+    async run(v) {
+      const config = configFor(v);
+      const r = await buildSite({ store: (v.store as string | undefined) ?? config.store, outDir: v.out as string | undefined });
+      process.stdout.write(stableJson({ site: r.outDir, store: r.store, elapsed_ms: r.elapsedMs }) + '\n');
+    },
+  },
+  schedule: {
+    summary: 'run jobs on the committed schedule (jobs/schedule.yml), UTC, never overlapping',
+    usage: `lpdata schedule [--once] [--file jobs/schedule.yml]
+
+Long-running by default. --once runs every entry one time, in file order, then exits (non-zero if any failed).`,
+    options: { ...COMMON, once: { type: 'boolean' }, file: { type: 'string' } },
+    async run(v) {
+      const config = configFor(v);
+      const entries = loadSchedule((v.file as string | undefined) ?? SCHEDULE_FILE);
+      const runEntry = async (e: ScheduleEntry, window: Window) => {
+        const [cmd, ...args] = e.run.split(/\s+/);
+        if (cmd === 'pipeline') await wholePipeline(config, window);
+        else if (cmd === 'ingest') await ingest(selectJobs(args), config, window, log.child({ schedule: e.name }));
+        else throw new UserError(`schedule entry ${e.name}: unknown command "${cmd}"`, 'use `ingest <sources>` or `pipeline`');
+      };
+      if (v.once) {
+        const results = await runOnce(entries, runEntry, log);
+        process.stdout.write(stableJson(results) + '\n');
+        if (results.some((r) => !r.ok)) throw new UserError(`${results.filter((r) => !r.ok).length} scheduled job(s) failed`, 'see the error lines above');
+        return;
+      }
+      const tasks = startScheduler(entries, runEntry, log);
+      await new Promise<void>((done) => process.once('SIGINT', () => done()));
+      for (const t of tasks) await t.destroy();
+    },
+  },
+  jobs: {
+    summary: 'list ingest jobs by source',
+    usage: 'lpdata jobs',
+    options: { help: COMMON.help! },
+    async run() {
+      for (const [source, jobs] of Object.entries(SOURCES)) for (const j of jobs) process.stdout.write(`${source}\t${j.name}\t${j.description}\n`);
+    },
+  },
+  check: {
+    summary: 'check model contracts, the layer rule and committed dataset schemas',
+    usage: 'lpdata check [--data-dir DIR]   (schema checks need a build)',
+    options: { ...COMMON },
+    async run(v) {
+      const config = configFor(v);
+      const models = discoverModels(MODELS_DIR);
+      const problems = checkLayers(models);
+      for (const p of problems) process.stdout.write(`layer: ${p.model} ${p.problem}\n`);
+      const byName = new Map(models.map((m) => [m.contract.name, m]));
+      for (const d of loadDescriptors()) {
+        const m = byName.get(d.model);
+        if (m) {
+          const p = buildPath(config.dataDir, m);
+          try {
+            checkSchema(d, await parquetSchema(p));
+          } catch (err) {
+            problems.push({ model: d.model, problem: err instanceof Error ? err.message : String(err) });
+            process.stdout.write(`schema: ${err instanceof Error ? err.message : String(err)}\n`);
+          }
+        }
+      }
+      if (problems.length) throw new UserError(`${problems.length} check(s) failed`, 'fix the problems listed above');
+      process.stdout.write(`ok: ${models.length} models, layers and schemas consistent\n`);
+    },
+  },
+  schema: {
+    summary: 'print each dataset schema from the current build; --write commits it to datasets/<id>/schema.json',
+    usage: 'lpdata schema [--write]',
+    options: { ...COMMON, write: { type: 'boolean' } },
+    async run(v) {
+      const config = configFor(v);
+      const byName = new Map(discoverModels(MODELS_DIR).map((m) => [m.contract.name, m]));
+      for (const d of loadDescriptors()) {
+        const m = byName.get(d.model);
+        if (!m) throw new UserError(`dataset ${d.id} names unknown model ${d.model}`);
+        const columns = await parquetSchema(buildPath(config.dataDir, m));
+        const body = stableJson({ dataset_id: d.id, version: d.version, columns }) + '\n';
+        if (v.write) {
+          await mkdir(join(DATASETS_DIR, d.id), { recursive: true });
+          await writeFile(join(DATASETS_DIR, d.id, 'schema.json'), body);
+          process.stdout.write(`wrote datasets/${d.id}/schema.json (${columns.length} columns, version ${d.version})\n`);
+        } else process.stdout.write(body);
+      }
+    },
+  },
+};
+
+function help(): string {
+  const width = Math.max(...Object.keys(commands).map((c) => c.length));
+  return `lpdata: open datasets of the Livepeer network's performance, reliability and demand
+
+Usage: lpdata <command> [options]     (lpdata <command> --help for its options)
+
+Commands:
+${Object.entries(commands)
+  .map(([n, c]) => `  ${n.padEnd(width)}  ${c.summary}`)
+  .join('\n')}
+
+Common options: --from, --to (UTC window, YYYY-MM-DD or RFC 3339), --data-dir (default ./data).
+Environment: LPDATA_* endpoints and AWS_* store settings, see .env.example.
+`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(help());
+    return name ? 0 : 1;
+  }
+  const cmd = commands[name];
+  if (!cmd) {
+    process.stderr.write(`lpdata: unknown command "${name}"\n\n${help()}`);
+    return 2;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options: cmd.options, allowPositionals: true, strict: true });
+  } catch (err) {
+    process.stderr.write(`lpdata ${name}: ${(err as Error).message}\n\nUsage: ${cmd.usage}\n`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    process.stdout.write(`${cmd.summary}\n\nUsage: ${cmd.usage}\n`);
+    return 0;
+  }
+  try {
+    await cmd.run(parsed.values as Record<string, string | boolean | undefined>, parsed.positionals);
+    return 0;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    log.error(`${name} failed`, { error: message });
+    process.stderr.write(`\nlpdata ${name} failed: ${message}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,173 @@
+// Gateway events from Kafka-sink archives (a folder or an S3 prefix): every family, de-duplicated on
+// the envelope id, ordered by payload time, partitioned by family and payload date. Files are read
+// by arrival hour; an event that arrives late re-opens the partition of the day it belongs to.
+import { gunzipSync } from 'node:zlib';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { endpoint } from '../../lib/config.ts';
+import { progress } from '../../lib/log.ts';
+import { openStore } from '../../lib/objects.ts';
+import { partitionDir, QUARANTINE_FILE, readManifest, RECORDS_FILE, SnapshotWriter, type SnapshotManifest } from '../../lib/snapshot.ts';
+import { HOUR_MS, iso, isoDay, ms } from '../../lib/time.ts';
+import { readWatermark, writeWatermark } from '../../lib/watermark.ts';
+import type { Job, JobContext, JobResult } from '../job.ts';
+import { checkEvent, type Family } from './validate.ts';
+
+export const SOURCE = 'gateway_events';
+const VERSION = '1.0.0';
+const HOUR_DIR = /^topics\/([^/]+)\/year=(\d{4})\/month=(\d{2})\/day=(\d{2})\/hour=(\d{2})\/[^/]+\.json(\.gz)?$/;
+
+interface Kept {
+  id: string;
+  payloadMs: number;
+  line: string;
+}
+
+interface Bucket {
+  kept: Kept[];
+  rejected: { raw: string; reason: string }[];
+  files: Set<string>;
+}
+
+function bucketFor(map: Map<string, Bucket>, key: string): Bucket {
+  let b = map.get(key);
+  if (!b) map.set(key, (b = { kept: [], rejected: [], files: new Set() }));
+  return b;
+}
+
+/** Reads the records and quarantine of a partition written by an earlier run. */
+async function existing(dir: string): Promise<{ lines: string[]; rejected: { raw: string; reason: string }[] }> {
+  const lines: string[] = [];
+  const rejected: { raw: string; reason: string }[] = [];
+  if (existsSync(join(dir, RECORDS_FILE))) {
+    const text = gunzipSync(await readFile(join(dir, RECORDS_FILE))).toString('utf8');
+    for (const l of text.split('\n')) if (l) lines.push(l);
+  }
+  if (existsSync(join(dir, QUARANTINE_FILE))) {
+    for (const l of (await readFile(join(dir, QUARANTINE_FILE), 'utf8')).split('\n')) if (l) rejected.push(JSON.parse(l) as { raw: string; reason: string });
+  }
+  return { lines, rejected };
+}
+
+async function run(ctx: JobContext): Promise<JobResult> {
+  const started = Date.now();
+  const { config, window, log } = ctx;
+  const location = endpoint(config, 'gatewayEvents');
+  const store = await openStore(location, config.s3);
+  const wm = await readWatermark(config.dataDir, SOURCE, 'archive');
+  // Files are read by arrival hour up to a grace period past the window, and the watermark moves to
+  // the end of that period: the next window starts where this one stopped, so no file is read twice.
+  const untilMs = window.to + config.arrivalGraceHours * HOUR_MS;
+  const fromMs = Math.max(window.from, wm ? Date.parse(String(wm.value)) : 0);
+  if (fromMs >= untilMs) {
+    log.info('gateway events up to date', { watermark: wm?.value });
+    return { job: 'gateway_events.archive', manifests: [], read: 0, rows: 0, quarantined: 0, bytes: 0, errors: 0, duration_ms: Date.now() - started, upToDate: true };
+  }
+  const keys = (await store.list('topics/')).filter((k) => {
+    const m = HOUR_DIR.exec(k);
+    if (!m) return false;
+    const hour = Date.parse(`${m[2]}-${m[3]}-${m[4]}T${m[5]}:00:00Z`);
+    return hour >= fromMs && hour < untilMs;
+  });
+  log.info('reading gateway event archives', { files: keys.length, from: iso(ms(fromMs)), to: iso(ms(untilMs)) });
+
+  const buckets = new Map<string, Bucket>();
+  const seen = new Set<string>();
+  let read = 0;
+  const bar = progress(log, 'gateway_events.archive', keys.length);
+  for (const key of keys) {
+    const raw = await store.get(key);
+    const text = (key.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
+    const arrivalDay = isoDay(ms(Date.parse(`${key.replace(HOUR_DIR, '$2-$3-$4T$5:00:00Z')}`)));
+    for (const line of text.split('\n')) {
+      if (line === '') continue;
+      read++;
+      const c = checkEvent(line);
+      if (!c.ok) {
+        // Undatable or unreadable lines are kept under the day their file arrived.
+        const b = bucketFor(buckets, `_invalid|${arrivalDay}`);
+        b.rejected.push({ raw: line, reason: c.reason });
+        b.files.add(key);
+        continue;
+      }
+      const b = bucketFor(buckets, `${c.family}|${isoDay(ms(c.payloadMs))}`);
+      b.files.add(key);
+      if (seen.has(c.id)) {
+        b.rejected.push({ raw: line, reason: 'duplicate envelope id' });
+        continue;
+      }
+      seen.add(c.id);
+      b.kept.push({ id: c.id, payloadMs: c.payloadMs, line });
+    }
+    bar.tick();
+  }
+  bar.end({ lines: read });
+
+  const manifests: SnapshotManifest[] = [];
+  let kept = 0;
+  let quarantined = 0;
+  for (const key of [...buckets.keys()].sort()) {
+    const [entity, day] = key.split('|') as [Family | '_invalid', string];
+    const b = buckets.get(key)!;
+    const target = { dataDir: config.dataDir, source: SOURCE, entity, partition: `date=${day}` };
+    const prior = await existing(partitionDir(target));
+    const priorFiles = ((await readManifest(partitionDir(target)))?.extra.archive_files as string[] | undefined) ?? [];
+    const all = new Map<string, Kept>();
+    for (const line of prior.lines) {
+      const c = checkEvent(line);
+      if (c.ok) all.set(c.id, { id: c.id, payloadMs: c.payloadMs, line });
+    }
+    const rejected = [...prior.rejected, ...b.rejected];
+    quarantined += b.rejected.length;
+    for (const k of b.kept) {
+      // An id already in the partition from an earlier run is a re-delivery, not a new event.
+      if (all.has(k.id)) {
+        rejected.push({ raw: k.line, reason: 'duplicate envelope id' });
+        quarantined++;
+      } else {
+        all.set(k.id, k);
+        kept++;
+      }
+    }
+    const w = new SnapshotWriter(target);
+    for (const k of [...all.values()].sort((x, y) => x.payloadMs - y.payloadMs || (x.id < y.id ? -1 : 1))) await w.add(k.line);
+    for (const r of rejected) w.reject(r.raw, r.reason);
+    const dayStart = Date.parse(`${day}T00:00:00Z`);
+    manifests.push(
+      await w.commit(
+        {
+          job: 'gateway_events.archive',
+          jobVersion: VERSION,
+          endpoint: store.uri,
+          query: { layout: 'topics/<topic>/year=/month=/day=/hour=/<topic>+<partition>+<offset>.json.gz', family: entity },
+          window: { from: iso(ms(dayStart)), to: iso(ms(dayStart + 24 * HOUR_MS)) },
+          extra: { archive_files: [...new Set([...priorFiles, ...b.files])].sort() },
+        },
+        ctx.fetchedAt,
+      ),
+    );
+  }
+  await writeWatermark(config.dataDir, SOURCE, 'archive', iso(ms(untilMs)));
+  if (read !== kept + quarantined) throw new Error(`gateway events do not reconcile: read ${read} != kept ${kept} + quarantined ${quarantined}`);
+  log.info('gateway events reconciled', { read, kept, quarantined, partitions: manifests.length });
+  return {
+    job: 'gateway_events.archive',
+    manifests,
+    read,
+    rows: kept,
+    quarantined,
+    bytes: manifests.reduce((s, m) => s + m.bytes, 0),
+    errors: 0,
+    duration_ms: Date.now() - started,
+  };
+}
+
+export const gatewayEventsJob: Job = {
+  name: 'gateway_events.archive',
+  source: SOURCE,
+  entity: 'archive',
+  version: VERSION,
+  description: 'Gateway event archives (Kafka-sink NDJSON.gz) -> one raw partition per family and payload day',
+  run,
+};

@@ -1,0 +1,155 @@
+// Builds models in dependency order. Each model runs in a fresh DuckDB session that can open only
+// the files of the inputs it declares and the one file it writes; run parameters (the window, the
+// hashing key) are bound as variables, so no model reads the clock.
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { buildOrder, discoverModels, rawViewName, type Model } from './contracts.ts';
+import { openSession, queryRows, sqlIdent, sqlString } from './duckdb.ts';
+import { UserError } from './errors.ts';
+import type { Logger } from './log.ts';
+import { checkLayers } from './model-check.ts';
+import { RECORDS_FILE } from './snapshot.ts';
+import { DAY_MS, iso, isoDay, ms, type Window } from './time.ts';
+
+export interface BuildOptions {
+  modelsDir: string;
+  dataDir: string;
+  window: Window;
+  hashKey: string;
+  log: Logger;
+}
+
+export interface TestResult {
+  model: string;
+  test: string;
+  passed: boolean;
+  detail?: string;
+}
+
+export interface BuiltModel {
+  name: string;
+  layer: string;
+  path: string;
+  rows: number;
+  duration_ms: number;
+  tests: TestResult[];
+}
+
+export const buildPath = (dataDir: string, m: Model) => join(dataDir, 'build', m.contract.layer, `${m.contract.name}.parquet`);
+
+/**
+ * Raw partitions a model may read for the window: date partitions from the day before the window to
+ * the day after (sessions straddle midnight), and every block-range or block partition.
+ */
+export function rawFiles(dataDir: string, ref: string, window: Window): string[] {
+  const dir = join(dataDir, 'raw', ref);
+  if (!existsSync(dir)) return [];
+  const lo = isoDay(ms(window.from - DAY_MS));
+  const hi = isoDay(ms(window.to + DAY_MS));
+  const files: string[] = [];
+  for (const p of readdirSync(dir).sort()) {
+    if (p.includes('.tmp-')) continue;
+    const m = /^date=(\d{4}-\d{2}-\d{2})$/.exec(p);
+    if (m && (m[1]! < lo || m[1]! > hi)) continue;
+    const f = join(dir, p, RECORDS_FILE);
+    if (existsSync(f)) files.push(f);
+  }
+  return files;
+}
+
+async function runTests(conn: Awaited<ReturnType<typeof openSession>>['conn'], m: Model): Promise<TestResult[]> {
+  const c = m.contract;
+  const results: TestResult[] = [];
+  const name = c.name;
+  const cols = await queryRows<{ column_name: string; column_type: string }>(conn, `DESCRIBE result`);
+  const got = cols.map((x) => `${x.column_name} ${x.column_type}`).join(', ');
+  const want = c.columns.map((x) => `${x.name} ${x.type.toUpperCase()}`).join(', ');
+  results.push({ model: name, test: 'columns match contract', passed: got === want, detail: got === want ? undefined : `built: ${got}\ncontract: ${want}` });
+  const key = c.primary_key.map(sqlIdent).join(', ');
+  const dup = await queryRows<{ n: bigint }>(conn, `SELECT count(*) AS n FROM (SELECT ${key} FROM result GROUP BY ALL HAVING count(*) > 1)`);
+  results.push({ model: name, test: `unique (${c.primary_key.join(', ')})`, passed: Number(dup[0]!.n) === 0, detail: `${dup[0]!.n} duplicated keys` });
+  for (const col of c.tests?.not_null ?? []) {
+    const n = await queryRows<{ n: bigint }>(conn, `SELECT count(*) AS n FROM result WHERE ${sqlIdent(col)} IS NULL`);
+    results.push({ model: name, test: `not_null ${col}`, passed: Number(n[0]!.n) === 0, detail: `${n[0]!.n} nulls` });
+  }
+  for (const [col, values] of Object.entries(c.tests?.accepted_values ?? {})) {
+    const list = values.map((v) => (typeof v === 'string' ? sqlString(v) : String(v))).join(', ');
+    const n = await queryRows<{ n: bigint }>(conn, `SELECT count(*) AS n FROM result WHERE ${sqlIdent(col)} IS NOT NULL AND ${sqlIdent(col)} NOT IN (${list})`);
+    results.push({ model: name, test: `accepted_values ${col}`, passed: Number(n[0]!.n) === 0, detail: `${n[0]!.n} rows outside [${list}]` });
+  }
+  for (const t of c.tests?.expect_no_rows ?? []) {
+    const n = await queryRows<{ n: bigint }>(conn, `SELECT count(*) AS n FROM (${t.sql})`);
+    results.push({ model: name, test: t.name, passed: Number(n[0]!.n) === 0, detail: `${n[0]!.n} offending rows` });
+  }
+  return results;
+}
+
+export async function buildModel(m: Model, all: Map<string, Model>, opts: BuildOptions): Promise<BuiltModel> {
+  const started = Date.now();
+  const out = buildPath(opts.dataDir, m);
+  const tmp = `${out}.tmp-${process.pid}`;
+  const views: { name: string; files: string[]; kind: 'raw' | 'model' }[] = [];
+  for (const i of m.contract.inputs) {
+    if ('raw' in i) views.push({ name: rawViewName(i.raw), files: rawFiles(opts.dataDir, i.raw, opts.window), kind: 'raw' });
+    else {
+      const dep = all.get(i.model)!;
+      const p = buildPath(opts.dataDir, dep);
+      if (!existsSync(p)) throw new UserError(`model ${m.contract.name} needs ${i.model}, which has not been built`, 'build the models in order with `lpdata build`');
+      views.push({ name: i.model, files: [p], kind: 'model' });
+    }
+  }
+  await mkdir(join(opts.dataDir, 'build', m.contract.layer), { recursive: true });
+  const session = await openSession({ allowedPaths: [...views.flatMap((v) => v.files), tmp] });
+  const { conn } = session;
+  try {
+    await conn.run(`SET VARIABLE window_from = TIMESTAMPTZ ${sqlString(iso(opts.window.from))}`);
+    await conn.run(`SET VARIABLE window_to = TIMESTAMPTZ ${sqlString(iso(opts.window.to))}`);
+    await conn.run(`SET VARIABLE window_from_ms = ${opts.window.from}::BIGINT`);
+    await conn.run(`SET VARIABLE window_to_ms = ${opts.window.to}::BIGINT`);
+    await conn.run(`SET VARIABLE hash_key = ${sqlString(opts.hashKey)}`);
+    await conn.run(`SET TimeZone = 'UTC'`);
+    for (const v of views) {
+      const list = `[${v.files.map(sqlString).join(', ')}]`;
+      if (v.kind === 'model') await conn.run(`CREATE VIEW ${sqlIdent(v.name)} AS SELECT * FROM read_parquet(${list})`);
+      else if (v.files.length === 0) await conn.run(`CREATE VIEW ${sqlIdent(v.name)} AS SELECT NULL::JSON AS json WHERE false`);
+      else await conn.run(`CREATE VIEW ${sqlIdent(v.name)} AS SELECT json FROM read_ndjson_objects(${list})`);
+    }
+    await conn.run(`CREATE TABLE result AS ${m.sql.trim().replace(/;\s*$/, '')}`);
+    const tests = await runTests(conn, m);
+    const failed = tests.filter((t) => !t.passed);
+    if (failed.length > 0) {
+      throw new UserError(
+        `model ${m.contract.name} failed ${failed.length} contract test(s):\n` + failed.map((t) => `  - ${t.test}: ${t.detail}`).join('\n'),
+        `fix ${m.sqlPath} or its contract ${m.contractPath}`,
+      );
+    }
+    // Row order is part of the bytes; the model's final ORDER BY fixes it, so COPY keeps it.
+    await conn.run(`COPY (SELECT * FROM result) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd)`);
+    const rows = Number((await queryRows<{ n: bigint }>(conn, 'SELECT count(*) AS n FROM result'))[0]!.n);
+    session.close();
+    await rename(tmp, out);
+    return { name: m.contract.name, layer: m.contract.layer, path: out, rows, duration_ms: Date.now() - started, tests };
+  } catch (err) {
+    session.close();
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+export async function buildAll(opts: BuildOptions, only?: string[]): Promise<BuiltModel[]> {
+  const models = discoverModels(opts.modelsDir);
+  const problems = checkLayers(models);
+  if (problems.length > 0) {
+    throw new UserError(`model layer check failed:\n${problems.map((p) => `  - ${p.model} ${p.problem}`).join('\n')}`, 'see models/README.md for what each layer may read');
+  }
+  const all = new Map(models.map((m) => [m.contract.name, m]));
+  const built: BuiltModel[] = [];
+  for (const m of buildOrder(models)) {
+    if (only && !only.includes(m.contract.name)) continue;
+    const b = await buildModel(m, all, opts);
+    opts.log.info('model built', { model: b.name, layer: b.layer, rows: b.rows, tests: b.tests.length, duration_ms: b.duration_ms });
+    built.push(b);
+  }
+  return built;
+}

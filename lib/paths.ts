@@ -1,0 +1,8 @@
+// Where the repository's own files are, wherever the command was started from.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const MODELS_DIR = join(REPO_ROOT, 'models');
+export const DATASETS_DIR = join(REPO_ROOT, 'datasets');
+export const SCHEDULE_FILE = join(REPO_ROOT, 'jobs', 'schedule.yml');

@@ -1,0 +1,180 @@
+-- Loads typed trace, status and error events; makes one row per live session in NaaP's terms
+-- (livepeer-sources §12.1: identity, classification with precedence, excusal, latency edges, swaps).
+with trace as (
+    select * from stg_stream_trace
+    where not is_noise and stream_id is not null and request_id is not null
+),
+
+status as (
+    select * from stg_ai_stream_status
+    where stream_id is not null and request_id is not null
+),
+
+errors as (
+    select
+        stream_id,
+        request_id,
+        error_message,
+        -- NaaP's excusable list, matched case-insensitively as substrings.
+        regexp_matches(lower(error_message),
+            'no orchestrators available|mediamtx ingest disconnected|whip disconnected|missing video|ice connection state failed|user disconnected'
+        ) as is_excusable
+    from stg_ai_stream_events
+    where kind = 'error' and error_message is not null and stream_id is not null and request_id is not null
+),
+
+uri_map as (
+    select orch_url_norm, orchestrator_address from core_orchestrator_uri_map
+),
+
+edges as (
+    select
+        stream_id,
+        request_id,
+        min(event_ms) filter (where subtype = 'gateway_receive_stream_request') as requested_at_ms,
+        min(event_ms) filter (where subtype = 'gateway_send_first_ingest_segment') as first_ingest_sent_ms,
+        min(event_ms) filter (where subtype = 'runner_send_first_processed_segment') as runner_first_output_ms,
+        min(event_ms) filter (where subtype = 'gateway_receive_first_processed_segment') as first_processed_ms,
+        min(event_ms) filter (where subtype = 'gateway_receive_few_processed_segments') as playable_at_ms,
+        max(event_ms) filter (where subtype = 'gateway_ingest_stream_closed') as closed_at_ms,
+        bool_or(subtype = 'gateway_no_orchestrators_available') as has_no_orchestrator_edge,
+        count(*) filter (where subtype = 'orchestrator_swap') as swaps_confirmed,
+        arg_min(pipeline_hint, event_ms) filter (where subtype = 'orchestrator_swap') as swap_model,
+        any_value(gateway_host) as gateway_host,
+        min(event_ms) as first_event_ms,
+        max(event_ms) as last_event_ms
+    from trace
+    group by stream_id, request_id
+),
+
+status_agg as (
+    select
+        stream_id,
+        request_id,
+        count(*) as status_samples,
+        sum(output_fps) as output_fps_sum,
+        bool_and(state = 'LOADING') as all_loading,
+        bool_or(output_fps > 0) as any_positive_fps,
+        min(start_time_ms) as runner_start_ms,
+        arg_min(model, event_ms) as first_model,
+        max(event_ms) as last_status_ms
+    from status
+    group by stream_id, request_id
+),
+
+error_agg as (
+    select
+        stream_id,
+        request_id,
+        count(*) as error_count,
+        count(*) filter (where is_excusable) as excusable_error_count
+    from errors
+    group by stream_id, request_id
+),
+
+-- Every edge that names an orchestrator, resolved to the canonical address and ordered on the
+-- gateway clock (envelope time): status samples carry the runner's clock, which can be skewed.
+served as (
+    select stream_id, request_id, envelope_ms as event_ms, event_id, orch_url_norm from trace where orch_url_norm is not null
+    union all
+    select stream_id, request_id, envelope_ms as event_ms, event_id, orch_url_norm from status where orch_url_norm is not null
+),
+
+served_resolved as (
+    select
+        s.stream_id,
+        s.request_id,
+        s.event_ms,
+        s.event_id,
+        s.orch_url_norm,
+        m.orchestrator_address,
+        lag(coalesce(m.orchestrator_address, s.orch_url_norm)) over (
+            partition by s.stream_id, s.request_id order by s.event_ms, s.event_id
+        ) as previous_orchestrator
+    from served as s
+    left join uri_map as m using (orch_url_norm)
+),
+
+attribution as (
+    select
+        stream_id,
+        request_id,
+        arg_max(orchestrator_address, (event_ms, event_id)) as orchestrator_address,
+        arg_max(orch_url_norm, (event_ms, event_id)) as last_orch_url_norm,
+        count(*) filter (
+            where previous_orchestrator is not null
+            and previous_orchestrator <> coalesce(orchestrator_address, orch_url_norm)
+        ) as orchestrator_changes
+    from served_resolved
+    group by stream_id, request_id
+),
+
+sessions as (
+    select
+        e.*,
+        coalesce(s.status_samples, 0) as status_samples,
+        coalesce(s.output_fps_sum, 0) as output_fps_sum,
+        s.all_loading,
+        s.any_positive_fps,
+        s.runner_start_ms,
+        s.first_model,
+        s.last_status_ms,
+        coalesce(r.error_count, 0) as error_count,
+        coalesce(r.excusable_error_count, 0) as excusable_error_count,
+        a.orchestrator_address,
+        a.last_orch_url_norm,
+        coalesce(a.orchestrator_changes, 0) as orchestrator_changes
+    from edges as e
+    left join status_agg as s using (stream_id, request_id)
+    left join error_agg as r using (stream_id, request_id)
+    left join attribution as a using (stream_id, request_id)
+),
+
+final as (
+    select
+        sha256(getvariable('hash_key') || '|' || stream_id || '|' || request_id) as session_key,
+        stream_id,
+        request_id,
+        gateway_host,
+        requested_at_ms,
+        requested_at_ms is not null as is_requested,
+        'live-video-to-video' as pipeline,
+        -- The runner names the model in its status samples; a swap names it too (§14.2).
+        coalesce(first_model, swap_model, '') as model,
+        orchestrator_address,
+        case
+            when orchestrator_address is not null then 'resolved'
+            when last_orch_url_norm is not null then 'unresolved'
+            else 'no_orchestrator'
+        end as attribution_status,
+        playable_at_ms is not null as is_startup_success,
+        case
+            when playable_at_ms is not null then 'success'
+            else 'failed'
+        end as startup_outcome,
+        -- Precedence: success, then no orchestrator, then all-excusable errors, else unexcused.
+        case
+            when playable_at_ms is not null then null
+            when has_no_orchestrator_edge then 'no_orch'
+            when error_count > 0 and error_count = excusable_error_count then 'excusable_error'
+            else 'none'
+        end as excusal,
+        status_samples > 0 and coalesce(all_loading, false) as is_loading_only,
+        status_samples > 0 and not coalesce(any_positive_fps, false) as is_zero_output_fps,
+        swaps_confirmed,
+        greatest(orchestrator_changes - swaps_confirmed, 0) as swaps_inferred,
+        status_samples,
+        output_fps_sum,
+        error_count,
+        excusable_error_count,
+        case when first_processed_ms >= requested_at_ms then first_processed_ms - requested_at_ms end as startup_latency_ms,
+        case when runner_first_output_ms >= first_ingest_sent_ms then runner_first_output_ms - first_ingest_sent_ms end as e2e_latency_ms,
+        case when playable_at_ms >= runner_start_ms then playable_at_ms - runner_start_ms end as prompt_to_first_frame_ms,
+        first_event_ms,
+        greatest(last_event_ms, coalesce(last_status_ms, last_event_ms), coalesce(closed_at_ms, last_event_ms)) as last_seen_ms,
+        closed_at_ms is not null as has_close_edge
+    from sessions
+)
+
+select * from final
+order by coalesce(requested_at_ms, first_event_ms), session_key

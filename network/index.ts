@@ -1,0 +1,110 @@
+// Starts the embedded Livepeer network: simulates the window, writes archives and load-test bundles,
+// mines the protocol into anvil, and serves every source on 127.0.0.1 in its real wire shape. It
+// also writes the ground truth it generated, so tests can check that metrics recover it.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Endpoints } from '../lib/config.ts';
+import { stableJson } from '../lib/hash.ts';
+import type { Logger } from '../lib/log.ts';
+import type { Activity } from './activity.ts';
+import { writeArchive, type ArchiveSummary } from './archive.ts';
+import { startChain, type EmbeddedChain } from './chain/index.ts';
+import { startLeaderboard } from './leaderboard/server.ts';
+import { writeLoadTests } from './loadtests.ts';
+import { startNaap } from './naap/server.ts';
+import { startPrometheus } from './prometheus/server.ts';
+import { planProtocol, type ProtocolPlan } from './protocol.ts';
+import { simulate } from './simulate.ts';
+import { startSubgraph } from './subgraph/server.ts';
+import { createWorld, type World, type WorldOptions } from './world.ts';
+
+export interface EmbeddedNetwork {
+  world: World;
+  activity: Activity;
+  plan: ProtocolPlan;
+  chain: EmbeddedChain;
+  archive: ArchiveSummary;
+  endpoints: Endpoints;
+  /** Folder holding the archives, bundles and truth files. */
+  dir: string;
+  stop(): Promise<void>;
+}
+
+export interface NetworkOptions {
+  dir: string;
+  world?: Partial<WorldOptions>;
+  log: Logger;
+}
+
+/** Ground truth the simulator generated, written beside the files it serves. */
+async function writeTruth(dir: string, world: World, activity: Activity, plan: ProtocolPlan): Promise<void> {
+  const t = join(dir, 'truth');
+  await mkdir(t, { recursive: true });
+  await writeFile(join(t, 'sessions.ndjson'), activity.sessions.map((s) => stableJson(s, 0)).join('\n') + '\n');
+  await writeFile(join(t, 'batch.ndjson'), activity.batch.map((b) => stableJson(b, 0)).join('\n') + '\n');
+  await writeFile(join(t, 'protocol.json'), stableJson(plan.truth) + '\n');
+  await writeFile(
+    join(t, 'world.json'),
+    stableJson({
+      options: world.options,
+      window: world.window,
+      orchestrators: world.orchestrators.map((o) => ({ address: o.address, hotWallet: o.hotWallet, serviceUri: o.serviceUri, region: o.region, behaviour: o.behaviour, workflows: o.workflows.map((w) => `${w.pipeline}/${w.model}`) })),
+      gateways: world.gateways,
+    }) + '\n',
+  );
+}
+
+export async function startNetwork(opts: NetworkOptions): Promise<EmbeddedNetwork> {
+  const started = Date.now();
+  const log = opts.log.child({ component: 'network' });
+  const world = createWorld(opts.world);
+  const activity = simulate(world);
+  log.info('simulated', { orchestrators: world.orchestrators.length, gateways: world.gateways.length, sessions: activity.sessions.length, events: activity.events.length, from: new Date(world.window.from).toISOString(), to: new Date(world.window.to).toISOString() });
+  const archiveDir = join(opts.dir, 'archives');
+  const loadtestDir = join(opts.dir, 'loadtests');
+  const archive = await writeArchive(archiveDir, activity, world.options.seed);
+  await writeLoadTests(loadtestDir, world);
+  const plan = planProtocol(world, activity.payments);
+  await writeTruth(opts.dir, world, activity, plan);
+  const stops: (() => Promise<void>)[] = [];
+  try {
+    const chain = await startChain(world, plan);
+    stops.push(chain.stop);
+    // The subgraph reports itself synced to the chain head, as a healthy graph-node does.
+    const head = await chain.anvilRpc<{ number: string; hash: string; timestamp: string }>('eth_getBlockByNumber', ['latest', false]);
+    const subgraph = await startSubgraph(chain.logs, { head: { number: Number(head.number), hash: head.hash, timestamp: Number(head.timestamp) } });
+    stops.push(subgraph.stop);
+    const naap = await startNaap(world, activity);
+    stops.push(naap.stop);
+    const leaderboard = await startLeaderboard(world);
+    stops.push(leaderboard.stop);
+    const prometheus = await startPrometheus(world, activity);
+    stops.push(prometheus.stop);
+    const endpoints: Endpoints = {
+      gatewayEvents: archiveDir,
+      naap: naap.url,
+      prometheus: prometheus.url,
+      subgraph: subgraph.url,
+      rpc: chain.rpcUrl,
+      leaderboard: leaderboard.url,
+      aiLeaderboard: leaderboard.url,
+      loadtests: loadtestDir,
+    };
+    log.info('embedded network ready', { ...endpoints, startup_ms: Date.now() - started });
+    return {
+      world,
+      activity,
+      plan,
+      chain,
+      archive,
+      endpoints,
+      dir: opts.dir,
+      async stop() {
+        for (const s of stops.reverse()) await s();
+      },
+    };
+  } catch (err) {
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,128 @@
+// The gateway-events connector against Kafka-sink archives in a folder: malformed records are
+// quarantined with a reason and counted, duplicates are caught, late events re-open their day.
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { gatewayEventsJob } from '../../jobs/gateway-events/archive.ts';
+import { loadConfig } from '../../lib/config.ts';
+import { logger } from '../../lib/log.ts';
+import { ms } from '../../lib/time.ts';
+
+const DAY = Date.parse('2026-11-16T00:00:00Z');
+const log = logger({ test: 'gateway-events' });
+let root: string;
+
+function envelope(id: string, type: string, t: number, data: unknown = { type: 'gateway_receive_stream_request', timestamp: t, stream_id: 's', request_id: 'r' }) {
+  return JSON.stringify({ id, type, timestamp: String(t), gateway: '', data });
+}
+
+async function writeHour(hourIso: string, partition: number, lines: string[]) {
+  const d = new Date(hourIso).toISOString();
+  const dir = join(root, 'archives', `topics/network_events/year=${d.slice(0, 4)}/month=${d.slice(5, 7)}/day=${d.slice(8, 10)}/hour=${d.slice(11, 13)}`);
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, `network_events+${partition}+0000000000.json.gz`), gzipSync(lines.join('\n') + '\n'));
+}
+
+async function partition(entity: string, day: string) {
+  const dir = join(root, 'data', 'raw', 'gateway_events', entity, `date=${day}`);
+  const manifest = JSON.parse(await readFile(join(dir, '_manifest.json'), 'utf8'));
+  const records = gunzipSync(await readFile(join(dir, 'records.ndjson.gz'))).toString('utf8').split('\n').filter(Boolean);
+  let quarantine: { reason: string; raw: string }[] = [];
+  try {
+    quarantine = (await readFile(join(dir, 'quarantine.ndjson'), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  } catch {
+    quarantine = [];
+  }
+  return { manifest, records, quarantine };
+}
+
+const config = () => loadConfig({ LPDATA_DATA_DIR: join(root, 'data'), LPDATA_GATEWAY_EVENTS: join(root, 'archives') });
+
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'lp-archive-'));
+});
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('gateway events connector', () => {
+  it('quarantines each kind of malformed event with its reason and loses nothing', async () => {
+    const t = DAY + 3_600_000;
+    const good = [envelope('a1', 'stream_trace', t + 1), envelope('a2', 'stream_trace', t + 2), envelope('a3', 'discovery_results', t + 3, [{ address: '0xab', url: 'https://o:8935', latency_ms: '64' }])];
+    const bad = [
+      { line: good[0]!.slice(0, 40), reason: 'truncated JSON' },
+      { line: JSON.stringify({ id: 'b2', type: 'stream_trace', timestamp: 1763254800000, gateway: '', data: {} }), reason: 'envelope timestamp of the wrong type' },
+      { line: envelope('b3', 'webrtc_stats', t), reason: 'unknown family' },
+      { line: JSON.stringify({ id: 'b4', type: 'stream_trace', gateway: '', data: {} }), reason: 'missing envelope timestamp' },
+      { line: envelope('b5', 'discovery_results', t, []), reason: 'empty payload' },
+      { line: envelope('b6', 'ai_stream_status', t, 'null'), reason: 'payload is not an object' },
+    ];
+    const dup = envelope('a1', 'stream_trace', t + 1);
+    await writeHour(new Date(t).toISOString(), 0, [...good.slice(0, 2), ...bad.map((b) => b.line)]);
+    await writeHour(new Date(t).toISOString(), 1, [good[2]!, dup]);
+
+    const r = await gatewayEventsJob.run({ config: config(), window: { from: ms(DAY), to: ms(DAY + 86_400_000) }, log });
+    expect(r.read).toBe(good.length + bad.length + 1);
+    expect(r.rows).toBe(good.length);
+    expect(r.quarantined).toBe(bad.length + 1);
+    expect(r.read).toBe(r.rows + r.quarantined);
+
+    const invalid = await partition('_invalid', '2026-11-16');
+    expect(invalid.quarantine.map((q) => q.reason).sort()).toEqual(bad.map((b) => b.reason).sort());
+    // Quarantined records keep their exact bytes.
+    expect(invalid.quarantine.map((q) => q.raw).sort()).toEqual(bad.map((b) => b.line).sort());
+    expect(invalid.manifest.quarantine_reasons['truncated JSON']).toBe(1);
+
+    const trace = await partition('stream_trace', '2026-11-16');
+    expect(trace.records).toEqual(good.slice(0, 2));
+    expect(trace.quarantine).toEqual([{ reason: 'duplicate envelope id', raw: dup }]);
+    expect(trace.manifest.read).toBe(3);
+    const discovery = await partition('discovery_results', '2026-11-16');
+    expect(discovery.records).toEqual([good[2]]);
+  });
+
+  it('orders records by payload time, not by archive order', async () => {
+    const t = DAY + 7_200_000;
+    const lines = [envelope('c3', 'stream_trace', t + 3000), envelope('c1', 'stream_trace', t + 1000), envelope('c2', 'stream_trace', t + 2000)];
+    await writeHour(new Date(t).toISOString(), 0, [lines[0]!]);
+    await writeHour(new Date(t).toISOString(), 2, [lines[1]!, lines[2]!]);
+    await gatewayEventsJob.run({ config: config(), window: { from: ms(DAY), to: ms(DAY + 86_400_000) }, log });
+    const p = await partition('stream_trace', '2026-11-16');
+    expect(p.records.map((l) => JSON.parse(l).id)).toEqual(['c1', 'c2', 'c3']);
+  });
+
+  it('re-opens a closed day for a late event, and catches a re-delivery in a later run', async () => {
+    const t = DAY + 23 * 3_600_000;
+    const first = envelope('d1', 'stream_trace', t);
+    await writeHour(new Date(t).toISOString(), 0, [first]);
+    const c = config();
+    const dayOne = { from: ms(DAY), to: ms(DAY + 86_400_000) };
+    await gatewayEventsJob.run({ config: c, window: dayOne, log });
+    // The next day's archives carry an event from day one (late) and day one's event again.
+    const late = envelope('d2', 'stream_trace', t + 10_000);
+    await writeHour(new Date(DAY + 86_400_000 + 5 * 3_600_000).toISOString(), 1, [late, first]);
+    const r2 = await gatewayEventsJob.run({ config: c, window: { from: ms(DAY + 86_400_000), to: ms(DAY + 2 * 86_400_000) }, log });
+    expect(r2.read).toBe(2);
+    expect(r2.rows).toBe(1);
+    expect(r2.quarantined).toBe(1);
+    const p = await partition('stream_trace', '2026-11-16');
+    expect(p.records).toEqual([first, late]);
+    expect(p.quarantine).toEqual([{ reason: 'duplicate envelope id', raw: first }]);
+    expect(p.manifest.extra.archive_files).toHaveLength(2);
+  });
+
+  it('is incremental: a second run over the same window reads nothing and changes nothing', async () => {
+    const t = DAY + 3_600_000;
+    await writeHour(new Date(t).toISOString(), 0, [envelope('e1', 'stream_trace', t)]);
+    const c = config();
+    const w = { from: ms(DAY), to: ms(DAY + 86_400_000) };
+    await gatewayEventsJob.run({ config: c, window: w, log });
+    const before = await readFile(join(root, 'data/raw/gateway_events/stream_trace/date=2026-11-16/records.ndjson.gz'));
+    const again = await gatewayEventsJob.run({ config: c, window: w, log });
+    expect(again.upToDate).toBe(true);
+    expect(again.read).toBe(0);
+    expect(await readFile(join(root, 'data/raw/gateway_events/stream_trace/date=2026-11-16/records.ndjson.gz'))).toEqual(before);
+  });
+});
