@@ -77,12 +77,6 @@ export async function startHttpServer(handler: Handler): Promise<PeerServer> {
   };
 }
 
-export const json = (status: number, value: unknown, headers: Record<string, string> = {}): Reply => ({
-  status,
-  headers: { 'content-type': 'application/json', ...headers },
-  body: JSON.stringify(value),
-});
-
 export const text = (status: number, body: string, headers: Record<string, string> = {}): Reply => ({
   status,
   headers: { 'content-type': 'text/plain; charset=utf-8', ...headers },

@@ -3,7 +3,7 @@
 // also writes the ground truth it generated, so tests can check that metrics recover it.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Endpoints } from '../lib/config.ts';
+import type { Config, Endpoints } from '../lib/config.ts';
 import { stableJson } from '../lib/hash.ts';
 import type { Logger } from '../lib/log.ts';
 import type { Activity } from './activity.ts';
@@ -25,6 +25,8 @@ export interface EmbeddedNetwork {
   chain: EmbeddedChain;
   archive: ArchiveSummary;
   endpoints: Endpoints;
+  /** Settings besides endpoints that differ from Arbitrum One: the chain starts at block 0. */
+  settings: Pick<Config, 'chainStartBlock'>;
   /** Folder holding the archives, bundles and truth files. */
   dir: string;
   stop(): Promise<void>;
@@ -98,6 +100,7 @@ export async function startNetwork(opts: NetworkOptions): Promise<EmbeddedNetwor
       chain,
       archive,
       endpoints,
+      settings: { chainStartBlock: 0 },
       dir: opts.dir,
       async stop() {
         for (const s of stops.reverse()) await s();

@@ -153,7 +153,8 @@ export function planProtocol(world: World, payments: Payment[]): ProtocolPlan {
       push({ atMs: ms(t + 2_000), contract: 'BondingManager', eventName: 'TranscoderActivated', from: o.address, args: { transcoder: o.address, activationRound: BigInt(firstRound) } });
     }
     push({ atMs: ms(t + 3_000), contract: 'ServiceRegistry', eventName: 'ServiceURIUpdate', from: o.address, args: { addr: o.address, serviceURI: o.serviceUri } });
-    stake.set(o.address, o.stakeWei);
+    // Rewards split the round's mintable tokens over the active stake only.
+    if (o.active) stake.set(o.address, o.stakeWei);
     commission.set(o.address, o.rewardCutPpm);
   }
 

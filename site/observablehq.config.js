@@ -1,7 +1,7 @@
 // Observable Framework configuration. Builds run offline (see README.md): no global web-font
 // stylesheet, no DuckDB extension downloads, and loaders run with the repository's tsx.
 import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const require = createRequire(import.meta.url);
 
@@ -12,7 +12,8 @@ export default {
   output: process.env.LPDATA_SITE_OUTPUT ?? fileURLToPath(new URL("./dist", import.meta.url)),
   globalStylesheets: [],
   duckdb: { extensions: { json: null, parquet: null } },
-  interpreters: { ".ts": [process.execPath, require.resolve("tsx/cli")] },
+  // One node process per TypeScript loader, with tsx registered as a loader hook.
+  interpreters: { ".ts": [process.execPath, "--import", pathToFileURL(require.resolve("tsx/esm")).href] },
   search: false,
   // An inline icon, so browsers do not ask the server for /favicon.ico.
   head: '<link rel="icon" href="data:,">',

@@ -3,6 +3,7 @@
 // to head − finality, in block-aligned partitions `blocks=<from>_<to>`; each record is the log as
 // the node returned it plus `decoded` (real ABI) and `block_timestamp`. A reorg below the last
 // watermark is detected from the kept block hashes and the affected partitions are rewritten.
+import { existsSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { endpoint } from '../../lib/config.ts';
@@ -85,18 +86,21 @@ export function makeChainJob(contract: ContractName, opts: ChainJobOptions = {})
         }
         resume = { from: base };
       }
-      if (resume.from > finalHead) {
+      // After a reorg onto a shorter chain the resume point can lie above the final head; the
+      // partitions past the last agreeing block must still be cut back to what is final now.
+      const from = resume.reorg ? Math.min(resume.from, finalHead + 1) : resume.from;
+      if ((from > finalHead && !resume.reorg) || finalHead < base) {
         log.info('up to date', { watermark: wm?.value ?? null, final_head: finalHead });
         return summarise(name, [], started, { upToDate: true });
       }
 
       // Re-read whole partitions, so a partition is always the complete answer for its range.
-      const firstStart = Math.max(base, Math.floor(resume.from / span) * span);
+      const firstStart = Math.max(base, Math.floor(from / span) * span);
       const manifests: SnapshotManifest[] = [];
       const written = new Set<string>();
-      for (let from = firstStart; from <= finalHead; from = Math.floor(from / span) * span + span) {
-        const to = Math.min(Math.floor(from / span) * span + span - 1, finalHead);
-        const m = await writePartition({ ctx, rpc, contract, entity, name, url, chainId, from, to, chunk, reorg: resume.reorg });
+      for (let start = firstStart; start <= finalHead; start = Math.floor(start / span) * span + span) {
+        const end = Math.min(Math.floor(start / span) * span + span - 1, finalHead);
+        const m = await writePartition({ ctx, rpc, contract, entity, name, url, chainId, from: start, to: end, chunk, reorg: resume.reorg });
         manifests.push(m);
         written.add(m.partition);
         log.info('partition written', { partition: m.partition, rows: m.rows, quarantined: m.quarantined });
@@ -187,6 +191,7 @@ function checkSameChain(l: RawLog, block: BlockRef, job: string): void {
 /** Partitions from `from` on that this run did not write are stale (a shorter or reorganised range). */
 async function removeStalePartitions(dataDir: string, entity: string, from: number, written: Set<string>): Promise<void> {
   const dir = join(dataDir, 'raw', SOURCE, entity);
+  if (!existsSync(dir)) return;
   for (const name of await readdir(dir)) {
     const m = PARTITION.exec(name);
     if (m && Number(m[2]) >= from && !written.has(name)) await rm(join(dir, name), { recursive: true, force: true });

@@ -89,7 +89,7 @@ async function withNetwork<T>(config: Config, v: Record<string, string | boolean
   }
   const net = await startNetwork({ dir: join(config.dataDir, 'network'), world: worldOptions(v), log });
   try {
-    return await fn({ ...config, endpoints: net.endpoints }, windowFor(v, net.world.window), net);
+    return await fn({ ...config, ...net.settings, endpoints: net.endpoints }, windowFor(v, net.world.window), net);
   } finally {
     await net.stop();
   }
@@ -195,25 +195,30 @@ Sources: ${Object.keys(SOURCES).join(', ')}. Endpoints come from LPDATA_* variab
     usage: `lpdata schedule [--once] [--file jobs/schedule.yml]
 
 Long-running by default. --once runs every entry one time, in file order, then exits (non-zero if any failed).`,
-    options: { ...COMMON, once: { type: 'boolean' }, file: { type: 'string' } },
+    options: { ...COMMON, ...NETWORK, once: { type: 'boolean' }, file: { type: 'string' }, embedded: { type: 'boolean' } },
     async run(v) {
-      const config = configFor(v);
       const entries = loadSchedule((v.file as string | undefined) ?? SCHEDULE_FILE);
-      const runEntry = async (e: ScheduleEntry, window: Window) => {
-        const [cmd, ...args] = e.run.split(/\s+/);
-        if (cmd === 'pipeline') await wholePipeline(config, window);
-        else if (cmd === 'ingest') await ingest(selectJobs(args), config, window, log.child({ schedule: e.name }));
-        else throw new UserError(`schedule entry ${e.name}: unknown command "${cmd}"`, 'use `ingest <sources>` or `pipeline`');
-      };
-      if (v.once) {
-        const results = await runOnce(entries, runEntry, log);
-        process.stdout.write(stableJson(results) + '\n');
-        if (results.some((r) => !r.ok)) throw new UserError(`${results.filter((r) => !r.ok).length} scheduled job(s) failed`, 'see the error lines above');
-        return;
-      }
-      const tasks = startScheduler(entries, runEntry, log);
-      await new Promise<void>((done) => process.once('SIGINT', () => done()));
-      for (const t of tasks) await t.destroy();
+      await withNetwork(configFor(v), v, async (config, _window, net) => {
+        const runEntry = async (e: ScheduleEntry, window: Window) => {
+          const [cmd, ...args] = e.run.split(/\s+/);
+          if (cmd === 'pipeline') await wholePipeline(config, window);
+          else if (cmd === 'ingest') await ingest(selectJobs(args), config, window, log.child({ schedule: e.name }));
+          else throw new UserError(`schedule entry ${e.name}: unknown command "${cmd}"`, 'use `ingest <sources>` or `pipeline`');
+        };
+        if (v.once) {
+          // On the embedded network the clock is the simulation's: 02:30 UTC the day after its window,
+          // when the daily release runs for the simulated day.
+          const now = net ? net.world.window.to + 2.5 * 3_600_000 : Date.now();
+          const results = await runOnce(entries, runEntry, log, now);
+          process.stdout.write(stableJson(results) + '\n');
+          if (results.some((r) => !r.ok)) throw new UserError(`${results.filter((r) => !r.ok).length} scheduled job(s) failed`, 'see the error lines above');
+          return;
+        }
+        if (net) log.warn('scheduling on the embedded network: runs use the real clock, so windows after the simulated days will be empty');
+        const tasks = startScheduler(entries, runEntry, log);
+        await new Promise<void>((done) => process.once('SIGINT', () => done()));
+        for (const t of tasks) await t.destroy();
+      });
     },
   },
   jobs: {

@@ -43,11 +43,13 @@ export function leaderboardApi(config: Config, log: Logger, http: HttpTuning = {
 }
 
 /**
- * since/until for one UTC day. The server filters `event_time >= since AND event_time <= until`, so
- * `until` stops a millisecond short of midnight to keep a probe inserted exactly at midnight in one day.
+ * since/until for one UTC day. The server filters `event_time >= since AND event_time <= until`
+ * (Postgres keeps microseconds), so `until` is the last microsecond before the day ends: a probe
+ * inserted exactly at midnight then belongs to the next day only.
  */
 export function daySeconds(day: Window): { since: string; until: string } {
-  return { since: String(day.from / 1000), until: ((day.to - 1) / 1000).toFixed(3) };
+  const micros = day.to * 1000 - 1;
+  return { since: String(day.from / 1000), until: `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, '0')}` };
 }
 
 export const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);

@@ -123,7 +123,7 @@ function listeningPort(child: ChildProcess): Promise<number> {
         resolve(Number(m[1]));
       }
     });
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-2_000)));
     child.once('error', (e) => {
       clearTimeout(timer);
       reject(e);

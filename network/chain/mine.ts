@@ -4,6 +4,7 @@
 import { encodeAbiParameters, encodeEventTopics, encodeFunctionData, type AbiEvent, type Hex } from 'viem';
 import { CONTRACTS } from '../../jobs/chain/abis.ts';
 import { decodeLog } from '../../jobs/chain/decode.ts';
+import type { RawLog } from '../../jobs/chain/rpc.ts';
 import type { MinedLog, ProtocolContract } from '../activity.ts';
 import type { PlannedEvent } from '../protocol.ts';
 import type { Address } from '../world.ts';
@@ -14,18 +15,6 @@ interface Entry {
   emitter: Address;
   topics: Hex[];
   data: Hex;
-}
-
-interface RawLog {
-  address: Address;
-  topics: Hex[];
-  data: Hex;
-  blockNumber: Hex;
-  blockHash: Hex;
-  blockTimestamp?: Hex;
-  transactionHash: Hex;
-  transactionIndex: Hex;
-  logIndex: Hex;
 }
 
 const CONTRACT_BY_ADDRESS = new Map(Object.values(CONTRACTS).map((c) => [c.address.toLowerCase(), c.name as ProtocolContract]));
@@ -103,7 +92,7 @@ export async function readMinedLogs(anvil: Anvil, fromBlock: number, toBlock: nu
     if (!d.ok) throw new Error(`mined log ${l.transactionHash}#${Number(l.logIndex)} does not decode: ${d.detail}`);
     let ts = timestamps.get(l.blockHash);
     if (ts === undefined) {
-      const stamp = l.blockTimestamp ?? (await anvil.rpc<{ timestamp: Hex }>('eth_getBlockByHash', [l.blockHash, false])).timestamp;
+      const stamp = (l.blockTimestamp as Hex | undefined) ?? (await anvil.rpc<{ timestamp: Hex }>('eth_getBlockByHash', [l.blockHash, false])).timestamp;
       timestamps.set(l.blockHash, (ts = Number(BigInt(stamp))));
     }
     let from = senders.get(l.transactionHash);

@@ -2,7 +2,7 @@
 // common/params.go): the GET API over the probe rows, with the real parameter rules, defaults and
 // error bodies. One server answers for both deployments (transcoding and AI).
 import { Rng } from '../../lib/rng.ts';
-import { startHttpServer, type PeerRequest, type Reply } from '../http-server.ts';
+import { startHttpServer, text, type PeerRequest, type Reply } from '../http-server.ts';
 import type { World } from '../world.ts';
 import { simulateProbes, type JobType, type ProbeRow, type Stats } from './probes.ts';
 import { SEEDED_REGIONS } from './regions.ts';
@@ -105,14 +105,14 @@ export function leaderboardHandler(rows: ProbeRow[], opts: Required<LeaderboardO
       const q: StatsQuery = { orchestrator: '', region: '', pipeline: best.pipeline, model: best.model, jobType: 'ai', ...window };
       const stats = aggregatedStats(rows, q)[orchestrator]?.[best.region];
       // An orchestrator key that is not in the map dereferences nil in Go: the function crashes.
-      if (!stats) return { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'A server error has occurred\n\nFUNCTION_INVOCATION_FAILED\n' };
+      if (!stats) return text(500, 'A server error has occurred\n\nFUNCTION_INVOCATION_FAILED\n');
       return okJson({ region: best.region, orchestrator: best.orchestrator, value: stats.score, model: best.model, pipeline: best.pipeline });
     },
   };
 
   return (req: PeerRequest): Reply => {
     const route = routes[req.url.pathname];
-    if (!route || req.method !== 'GET') return { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'The page could not be found\n\nNOT_FOUND\n' };
+    if (!route || req.method !== 'GET') return text(404, 'The page could not be found\n\nNOT_FOUND\n');
     try {
       return route(req);
     } catch (err) {

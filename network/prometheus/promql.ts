@@ -31,6 +31,7 @@ export function parseSelector(input: string): Matcher[] {
   const fail = (msg: string): never => {
     throw new PromQLError(`1:${i + 1}: parse error: ${msg}`);
   };
+  const unexpected = (): never => fail(i >= input.length ? 'unexpected end of input inside braces' : `unexpected character inside braces: ${JSON.stringify(input[i])}`);
   const ws = () => {
     while (i < input.length && /\s/.test(input[i]!)) i++;
   };
@@ -42,7 +43,7 @@ export function parseSelector(input: string): Matcher[] {
   };
   const str = (): string => {
     const q = input[i];
-    if (q !== '"' && q !== "'" && q !== '`') return fail(`unexpected character inside braces: ${JSON.stringify(input[i] ?? '')}`);
+    if (q !== '"' && q !== "'" && q !== '`') return unexpected();
     i++;
     let out = '';
     while (i < input.length && input[i] !== q) {
@@ -69,10 +70,10 @@ export function parseSelector(input: string): Matcher[] {
       ws();
       if (input[i] === '}') break;
       const label = ident(/^[a-zA-Z_][a-zA-Z0-9_]*/);
-      if (!label) fail(`unexpected character inside braces: ${JSON.stringify(input[i] ?? '')}`);
+      if (!label) unexpected();
       ws();
       const op = ident(/^(=~|!~|!=|=)/) as MatchOp | '';
-      if (!op) fail(`unexpected character inside braces: ${JSON.stringify(input[i] ?? '')}`);
+      if (!op) unexpected();
       ws();
       matchers.push(matcher(label, op as MatchOp, str()));
       ws();
@@ -80,7 +81,7 @@ export function parseSelector(input: string): Matcher[] {
         i++;
         continue;
       }
-      if (input[i] !== '}') fail(`unexpected character inside braces: ${JSON.stringify(input[i] ?? '')}`);
+      if (input[i] !== '}') unexpected();
     }
     i++;
   } else if (!name) fail(`unexpected character: ${JSON.stringify(input[i])}`);

@@ -3,7 +3,7 @@
 // 11,000 points per series (prometheus web/api/v1/api.go).
 import type { Window } from '../../lib/time.ts';
 import type { Activity } from '../activity.ts';
-import { startHttpServer, type PeerRequest, type Reply } from '../http-server.ts';
+import { startHttpServer, text, type PeerRequest, type Reply } from '../http-server.ts';
 import type { World } from '../world.ts';
 import { matches, parseSelector, PromQLError } from './promql.ts';
 import { buildSeries, SCRAPE_INTERVAL_MS, valueAt, type Labels, type Series } from './series.ts';
@@ -119,8 +119,8 @@ export function prometheusHandler(series: Series[], scrape: Window) {
   }
 
   return (req: PeerRequest): Reply => {
-    if (req.url.pathname !== '/api/v1/query_range') return { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: '404 page not found\n' };
-    if (req.method !== 'GET' && req.method !== 'POST') return { status: 405, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Method Not Allowed\n' };
+    if (req.url.pathname !== '/api/v1/query_range') return text(404, '404 page not found\n');
+    if (req.method !== 'GET' && req.method !== 'POST') return text(405, 'Method Not Allowed\n');
     // r.FormValue: a form body takes precedence over the URL query.
     const params = new URLSearchParams(req.url.search);
     if (req.method === 'POST' && String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {

@@ -118,7 +118,7 @@ function sameEntity(a: EntityData, b: EntityData | undefined): boolean {
 
 /** The entities one log touches: loaded once, mutated in place, saved together at the log's block. */
 class Batch {
-  private readonly touched = new Map<string, { type: string; data: EntityData | null }>();
+  private readonly touched = new Map<string, { type: string; data: EntityData }>();
   constructor(
     private readonly store: EntityStore,
     readonly log: MinedLog,
@@ -126,7 +126,7 @@ class Batch {
 
   load(type: string, id: string): EntityData | undefined {
     const hit = this.touched.get(`${type}:${id}`);
-    if (hit) return hit.data ?? undefined;
+    if (hit) return hit.data;
     const stored = this.store.latest(type, id);
     if (!stored) return undefined;
     const copy: EntityData = { id };
@@ -141,7 +141,7 @@ class Batch {
   /** Reads without taking the entity into the batch; the result must not be mutated. */
   peek(type: string, id: string): EntityData | undefined {
     const hit = this.touched.get(`${type}:${id}`);
-    return hit ? (hit.data ?? undefined) : this.store.latest(type, id);
+    return hit ? hit.data : this.store.latest(type, id);
   }
 
   loadOrCreate(type: string, id: string, init: () => Omit<EntityData, 'id'>): EntityData {
@@ -153,27 +153,22 @@ class Batch {
     return data;
   }
 
-  remove(type: string, id: string): void {
-    this.touched.set(`${type}:${id}`, { type, data: null });
-  }
-
   /** Saves what changed; entities only read keep their version, as when a mapping does not save them. */
   commit(): void {
-    for (const [key, { type, data }] of this.touched) {
-      if (!data) this.store.remove(type, key.slice(type.length + 1), this.log.blockNumber);
-      else if (!sameEntity(data, this.store.latest(type, data.id))) this.store.save(type, data, this.log.blockNumber);
+    for (const { type, data } of this.touched.values()) {
+      if (!sameEntity(data, this.store.latest(type, data.id))) this.store.save(type, data, this.log.blockNumber);
     }
   }
 }
 
 /** Contract state the mappings would read with eth_call, rebuilt from the logs. */
 interface Ledger {
+  /** getDelegator(d).bondedAmount */
   bonded: Map<string, bigint>;
-  delegateOf: Map<string, string>;
+  /** getDelegator(t).delegatedAmount: stake delegated to each transcoder, its own included */
   delegated: Map<string, bigint>;
+  /** getDelegator(d).startRound */
   startRound: Map<string, bigint>;
-  /** Minter.getGlobalTotalSupply(), inferred from SetCurrentRewardTokens (mintable = supply × inflation / 1e9). */
-  totalSupply?: bigint;
 }
 
 export class SubgraphIndexer {
@@ -183,9 +178,8 @@ export class SubgraphIndexer {
   private readonly params: ProtocolParams;
   private readonly ethPriceUsd: BigDecimal;
   private readonly lptPriceEth: BigDecimal;
-  private readonly ledger: Ledger = { bonded: new Map(), delegateOf: new Map(), delegated: new Map(), startRound: new Map() };
+  private readonly ledger: Ledger = { bonded: new Map(), delegated: new Map(), startRound: new Map() };
   private readonly transcoders = new Set<string>();
-  private readonly seenEvents = new Set<string>();
   private currentRound: bigint | undefined;
   private initialRound: bigint | undefined;
   private newRoundByTx = new Map<string, bigint>();
@@ -193,7 +187,7 @@ export class SubgraphIndexer {
 
   constructor(
     readonly model: EntityModel = readModel(),
-    private readonly opts: IndexerOptions = {},
+    opts: IndexerOptions = {},
   ) {
     this.store = new EntityStore(model);
     this.params = { ...DEFAULT_PARAMS, ...opts.params };
@@ -230,12 +224,11 @@ export class SubgraphIndexer {
 
   private applyOne(log: MinedLog): void {
     const [lastBlock, lastIndex] = this.lastPosition;
-    if (log.blockNumber < lastBlock || (log.blockNumber === lastBlock && log.logIndex <= lastIndex)) {
-      const id = eventId(log);
-      throw new LogError(log, this.seenEvents.has(id) ? 'duplicate log (same transaction hash and log index)' : `arrives after block ${lastBlock} log ${lastIndex} was indexed`);
+    if (log.blockNumber === lastBlock && log.logIndex === lastIndex) throw new LogError(log, 'duplicate log (same block and log index)');
+    if (log.blockNumber < lastBlock || (log.blockNumber === lastBlock && log.logIndex < lastIndex)) {
+      throw new LogError(log, `arrives after block ${lastBlock} log index ${lastIndex} was indexed`);
     }
     this.lastPosition = [log.blockNumber, log.logIndex];
-    this.seenEvents.add(eventId(log));
     const known = this.blocks.get(log.blockNumber);
     if (known && known.hash !== log.blockHash.toLowerCase()) throw new LogError(log, `block hash ${log.blockHash} differs from ${known.hash} seen earlier in the same block`);
     if (!known) this.blocks.set(log.blockNumber, { number: log.blockNumber, hash: log.blockHash.toLowerCase(), timestamp: log.blockTimestamp });
@@ -442,7 +435,6 @@ export class SubgraphIndexer {
       if (moving) l.delegated.set(oldDelegate, (l.delegated.get(oldDelegate) ?? 0n) - previous);
       l.delegated.set(newDelegate, (l.delegated.get(newDelegate) ?? 0n) + (moving ? bonded : additional));
       l.bonded.set(delegatorId, bonded);
-      l.delegateOf.set(delegatorId, newDelegate);
       if (!l.startRound.has(delegatorId) || moving || previous === 0n) l.startRound.set(delegatorId, this.roundOf(log) + 1n);
 
       const round = this.round(b);
@@ -497,7 +489,6 @@ export class SubgraphIndexer {
       if (bonded < 0n) throw new LogError(log, `unbonds ${amount} from ${delegatorId}, which has only ${bonded + amount} bonded`);
       l.bonded.set(delegatorId, bonded);
       l.delegated.set(delegateId, (l.delegated.get(delegateId) ?? 0n) - amount);
-      if (bonded === 0n) l.delegateOf.delete(delegatorId);
 
       const delegator = this.delegator(b, delegatorId);
       const round = this.round(b);
@@ -673,8 +664,7 @@ export class SubgraphIndexer {
       // The real subgraph learns the supply from LivepeerToken Mint logs, which the embedded chain
       // does not emit; the Minter's own relation mintable = supply × inflation / 1e9 recovers it.
       if (inflation > 0n) {
-        this.ledger.totalSupply = (mintable * PERC_DIVISOR_V2) / inflation;
-        protocol.totalSupply = BigDecimal.fromUnits(this.ledger.totalSupply);
+        protocol.totalSupply = BigDecimal.fromUnits((mintable * PERC_DIVISOR_V2) / inflation);
         round.totalSupply = protocol.totalSupply;
       }
       this.event(b, 'SetCurrentRewardTokensEvent', round, { currentMintableTokens: BigDecimal.fromUnits(mintable), currentInflation: inflation });

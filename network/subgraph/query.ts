@@ -120,19 +120,19 @@ export class QueryEngine {
     const [parentName, childName] = orderBy.split('__') as [string, string | undefined];
     const parent = entity.field.get(parentName);
     if (!parent || parent.list) throw unsupported();
-    if (childName === undefined) return (row) => row.version.data![parent.name] as Scalar | null | undefined;
+    if (childName === undefined) return (row) => row.version.data[parent.name] as Scalar | null | undefined;
     const child = this.type(parent.typeName).field.get(childName);
     if (!child || child.list || parent.kind === 'scalar' || parent.kind === 'enum') throw unsupported();
     return (row) => {
-      const id = row.version.data![parent.name];
+      const id = row.version.data[parent.name];
       if (typeof id !== 'string') return null;
-      return this.store.find(parent.typeName, id, block)?.version.data?.[child.name] as Scalar | null | undefined;
+      return this.store.find(parent.typeName, id, block)?.version.data[child.name] as Scalar | null | undefined;
     };
   }
 
   /** True when the entity version satisfies every condition of the filter. */
   matches(entity: EntityType, row: Row, filter: Filter, block: number): boolean {
-    const data = row.version.data!;
+    const data = row.version.data;
     for (const [key, input] of Object.entries(filter)) {
       if (input === undefined) continue;
       if (key === 'and') {
@@ -181,10 +181,10 @@ export class QueryEngine {
     if (field.derivedFrom) {
       return this.store.referrers(field.typeName, field.derivedFrom, row.id).some((ref) => {
         const version = this.store.version(ref.type, ref.id, block);
-        return version && pointsTo(version.data![field.derivedFrom!], row.id) && this.matches(target, { ...ref, version }, filter, block);
+        return version && pointsTo(version.data[field.derivedFrom!], row.id) && this.matches(target, { ...ref, version }, filter, block);
       });
     }
-    const value = row.version.data![field.name];
+    const value = row.version.data[field.name];
     if (isNull(value)) return false;
     return Array.isArray(value) ? value.some((id) => test(id as string)) : test(value as string);
   }

@@ -243,7 +243,7 @@ const BLOCK = Symbol('block');
 type Source = Record<string | symbol, unknown> & { id: string; [BLOCK]: number };
 
 function wrap(row: Row, block: number): Source {
-  return { ...row.version.data!, __typename: row.type, [BLOCK]: block } as Source;
+  return { ...row.version.data, __typename: row.type, [BLOCK]: block } as Source;
 }
 
 interface BlockArg {
@@ -322,7 +322,7 @@ function fieldResolver(source: SubgraphSource, engine: QueryEngine, f: FieldInfo
     const back = f.derivedFrom;
     return (parent, args) => {
       const block = parent[BLOCK];
-      const rows = engine.collection(f.typeName, store.referrers(f.typeName, back, parent.id), args as CollectionArgs, block, (row) => pointsTo(row.version.data![back], parent.id));
+      const rows = engine.collection(f.typeName, store.referrers(f.typeName, back, parent.id), args as CollectionArgs, block, (row) => pointsTo(row.version.data[back], parent.id));
       return f.list ? rows.map((r) => wrap(r, block)) : rows[0] ? wrap(rows[0], block) : null;
     };
   }
@@ -380,11 +380,11 @@ export function buildSubgraphSchema(source: SubgraphSource): GraphQLSchema {
   }
   query._meta = (_root, args) => {
     const arg = args.block as BlockArg | undefined;
-    const block = resolveBlock(source, arg);
-    const head = source.head;
-    const pinned = typeof arg?.number === 'number';
+    const number = resolveBlock(source, arg);
+    // Like graph-node, a block asked for by number comes back without hash or timestamp.
+    const ptr = typeof arg?.number === 'number' ? undefined : typeof arg?.hash === 'string' ? source.blockByHash(arg.hash.toLowerCase()) : source.head;
     return {
-      block: pinned || !head ? { number: block, hash: null, timestamp: null, parentHash: null } : { number: head.number, hash: head.hash, timestamp: head.timestamp, parentHash: null },
+      block: ptr ? { number: ptr.number, hash: ptr.hash, timestamp: ptr.timestamp, parentHash: null } : { number, hash: null, timestamp: null, parentHash: null },
       deployment: source.deployment,
       hasIndexingErrors: false,
     };

@@ -13,8 +13,7 @@ export interface EntityData {
 
 export interface Version {
   block: number;
-  /** null once the entity was removed at `block`. */
-  data: EntityData | null;
+  data: EntityData;
 }
 
 export interface BlockPtr {
@@ -93,7 +92,7 @@ export class EntityStore {
     return c;
   }
 
-  private put(type: string, id: string, block: number, data: EntityData | null): void {
+  private put(type: string, id: string, block: number, data: EntityData): void {
     const versions = this.table(type).get(id);
     if (!versions) {
       this.table(type).set(id, [{ block, data }]);
@@ -113,13 +112,9 @@ export class EntityStore {
     this.put(type, data.id, block, data);
   }
 
-  remove(type: string, id: string, block: number): void {
-    if (this.latest(type, id)) this.put(type, id, block, null);
-  }
-
   latest(type: string, id: string): EntityData | undefined {
     const versions = this.table(type).get(id);
-    return versions?.[versions.length - 1]?.data ?? undefined;
+    return versions?.[versions.length - 1]?.data;
   }
 
   /** The version visible at `block`, or undefined when the entity did not exist then. */
@@ -133,12 +128,11 @@ export class EntityStore {
       if (versions[mid]!.block <= block) lo = mid;
       else hi = mid - 1;
     }
-    const v = versions[lo]!;
-    return v.data ? v : undefined;
+    return versions[lo];
   }
 
   at(type: string, id: string, block: number): EntityData | undefined {
-    return this.version(type, id, block)?.data ?? undefined;
+    return this.version(type, id, block)?.data;
   }
 
   /** Finds an id among the concrete types behind `typeName` (an entity or an interface). */
@@ -173,7 +167,7 @@ export class EntityStore {
       for (const type of concreteTypes(this.model, typeName)) {
         for (const [id, versions] of this.table(type)) {
           for (const v of versions) {
-            const value = v.data?.[field];
+            const value = v.data[field];
             for (const t of Array.isArray(value) ? value : [value]) {
               if (typeof t !== 'string') continue;
               let set = index.get(t);

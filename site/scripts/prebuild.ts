@@ -13,7 +13,7 @@ import { frameworkDir, npmCacheDir, repoRoot } from './paths.ts';
 
 export interface BundledPackage {
   name: string;
-  /** The exact version to add to devDependencies when the package is missing. */
+  /** The exact version to add to package.json when the package is missing. */
   suggest: string;
   /** Which page feature needs it, for the error that names a missing package. */
   why: string;
@@ -184,10 +184,11 @@ async function frameworkDuckDBWasmVersion(): Promise<string> {
   return mod.DUCKDB_WASM_VERSION;
 }
 
-async function resolveBundled(): Promise<Map<string, Located>> {
+/** Finds each package in node_modules; the error for missing ones names the versions to add. */
+export async function locateBundled(specs: readonly BundledPackage[] = BUNDLED): Promise<Map<string, Located>> {
   const shared = new Map<string, Located>();
   const missing: BundledPackage[] = [];
-  for (const spec of BUNDLED) {
+  for (const spec of specs) {
     const found = await locate(spec.name);
     if (found) shared.set(spec.name, found);
     else missing.push(spec);
@@ -195,15 +196,15 @@ async function resolveBundled(): Promise<Map<string, Located>> {
   if (missing.length > 0) {
     throw new UserError(
       `the site needs npm packages that are not installed: ${missing.map((m) => `${m.name} (${m.why})`).join(', ')}`,
-      `add to devDependencies in package.json: ${missing.map((m) => `"${m.name}": "${m.suggest}"`).join(', ')}; then run npm install`,
+      `add to package.json dependencies: ${missing.map((m) => `"${m.name}": "${m.suggest}"`).join(', ')}; then run npm install`,
     );
   }
-  const duckdb = shared.get('@duckdb/duckdb-wasm')!;
+  const duckdb = shared.get('@duckdb/duckdb-wasm');
   const pinned = await frameworkDuckDBWasmVersion();
-  if (duckdb.version !== pinned) {
+  if (duckdb && duckdb.version !== pinned) {
     throw new UserError(
       `@duckdb/duckdb-wasm ${duckdb.version} is installed, but Observable Framework pins ${pinned} and would download that one`,
-      `set "@duckdb/duckdb-wasm": "${pinned}" in devDependencies and run npm install`,
+      `set "@duckdb/duckdb-wasm": "${pinned}" in package.json and run npm install`,
     );
   }
   return shared;
@@ -250,7 +251,7 @@ function processAlive(pid: number): boolean {
 
 /** Builds the npm cache unless one built from the same inputs is already in place. */
 export async function prebuild(): Promise<PrebuildResult> {
-  const shared = await resolveBundled();
+  const shared = await locateBundled();
   const names = await frameworkNpmNames();
   const versionOnly = names.filter((n) => !shared.has(n));
   const self = await readFile(new URL(import.meta.url), 'utf8');
@@ -270,9 +271,13 @@ export async function prebuild(): Promise<PrebuildResult> {
     const started = Date.now();
     // Build beside the cache and swap it in, so a failed prebuild leaves the old cache whole.
     const staging = `${npmCacheDir}.tmp-${process.pid}`;
-    await rm(staging, { recursive: true, force: true });
-    for (const spec of BUNDLED) await bundle(spec, shared, staging);
-    for (const name of versionOnly) await mkdir(join(staging, `${name}@${NOT_BUNDLED_VERSION}`), { recursive: true });
+    try {
+      for (const spec of BUNDLED) await bundle(spec, shared, staging);
+      for (const name of versionOnly) await mkdir(join(staging, `${name}@${NOT_BUNDLED_VERSION}`), { recursive: true });
+    } catch (error) {
+      await rm(staging, { recursive: true, force: true });
+      throw error;
+    }
     await rm(stampPath, { force: true });
     await rm(npmCacheDir, { recursive: true, force: true });
     await rename(staging, npmCacheDir);

@@ -96,6 +96,32 @@ describe('reorg handling', () => {
     const wm = JSON.parse(await readFile(join(dataDir, 'state', 'watermarks', 'chain.ticketbroker.json'), 'utf8')) as { value: number };
     expect(wm.value).toBe(finalHead);
   });
+
+  it('cuts the partitions back when the new branch ends below the old watermark', async () => {
+    const dataDir = await tempDataDir(dirs);
+    const ctx = () => chainContext(world, dataDir, chain.rpcUrl, FINALITY);
+    const head = Number(BigInt(await chain.anvilRpc<Hex>('eth_blockNumber')));
+    const { timestamp } = await chain.anvilRpc<{ timestamp: Hex }>('eth_getBlockByNumber', ['latest', false]);
+    const snapshot = await chain.anvilRpc<Hex>('evm_snapshot');
+    // A short orphaned branch, so the fork point itself is among the kept hashes.
+    const orphaned = await chain.mine(redemptions(Number(timestamp) + 60, 2, ORPHANED_FACE_VALUE), 8);
+    await job.run(ctx());
+    expect(allRecords(await readPartitions(dataDir, 'ticketbroker')).map(key)).toEqual(expect.arrayContaining(orphaned.map(key)));
+
+    // The new branch is one block long: the last agreeing block is above the new final head.
+    expect(await chain.anvilRpc('evm_revert', [snapshot])).toBe(true);
+    await chain.mine(redemptions(Number(timestamp) + 90, 1, 5n * 10n ** 15n), 0);
+    const finalHead = head + 1 - 2;
+    const result = await job.run(ctx());
+    expect(result.upToDate).toBeUndefined();
+    const after = await readPartitions(dataDir, 'ticketbroker');
+    const keys = allRecords(after).map(key);
+    expect(keys).toEqual(await currentChainLogs(finalHead));
+    for (const l of orphaned) expect(keys).not.toContain(key(l));
+    expect(after[after.length - 1]!.manifest.block_range!.to).toBe(finalHead);
+    const wm = JSON.parse(await readFile(join(dataDir, 'state', 'watermarks', 'chain.ticketbroker.json'), 'utf8')) as { value: number };
+    expect(wm.value).toBe(finalHead);
+  });
 });
 
 describe('resumePoint', () => {

@@ -64,7 +64,7 @@ describe('leaderboard connector', () => {
       expect(stats.map((s) => JSON.stringify(s.stats)).sort().join('\n')).toBe([...expected].sort().join('\n'));
       for (const s of stats) {
         expect(s.query.since).toBe(String(from / 1000));
-        expect(s.query.until).toBe(`${from / 1000 + 86_399}.999`);
+        expect(s.query.until).toBe(`${from / 1000 + 86_399}.999999`);
         expect(s.region).toBe(s.stats.region);
         expect(s.query.orchestrator).toBe(s.stats.orchestrator);
       }
@@ -79,7 +79,7 @@ describe('leaderboard connector', () => {
     const queries = manifest.query as { deployment: string; path: string; params: Record<string, string> }[];
     expect(queries[0]).toMatchObject({ deployment: 'ai', path: '/api/pipelines' });
     const transcoding = queries.filter((q) => q.deployment === 'transcoding');
-    expect(transcoding).toEqual([{ deployment: 'transcoding', path: '/api/aggregated_stats', params: { since: '1794787200', until: '1794873599.999' } }]);
+    expect(transcoding).toEqual([{ deployment: 'transcoding', path: '/api/aggregated_stats', params: { since: '1794787200', until: '1794873599.999999' } }]);
     const aiQueries = queries.filter((q) => q.path === '/api/aggregated_stats' && q.deployment === 'ai');
     expect(aiQueries.length).toBe(new Set(world.orchestrators.flatMap((o) => o.workflows.map((w) => w.model))).size);
     for (const q of [...aiQueries, ...transcoding]) {

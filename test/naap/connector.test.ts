@@ -152,6 +152,19 @@ describe('NaaP connector', () => {
     expect(q).toHaveLength(2);
   });
 
+  it('fetches a day the window cuts on every run and never records it complete', async () => {
+    const dir = await tempDir();
+    const job = createNaapJobs(fast).find((j) => j.entity === 'demand')!;
+    const half = { from: world.window.from, to: (world.window.from + 12 * 3_600_000) as typeof world.window.to };
+    const first = await job.run(context(dir, peer.url, half));
+    const second = await job.run(context(dir, peer.url, half));
+    expect(first.manifests).toHaveLength(1);
+    expect(second.manifests).toHaveLength(1);
+    expect(second.upToDate).toBe(false);
+    const expected = peer.tables.demand.filter((r) => r.t < half.to).length;
+    expect((await partition(dir, 'demand', '2026-11-16')).records).toHaveLength(expected);
+  });
+
   it('stops with a clear error on a 4xx it cannot retry', async () => {
     const broken = await startNaap(world, activity);
     peers.push(broken);

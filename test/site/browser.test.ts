@@ -10,7 +10,8 @@ import { repoRoot } from '../../site/scripts/paths.ts';
 import { serveDir, type StaticServer } from '../../site/scripts/serve.ts';
 import { NEVER_REQUESTED, ORCHESTRATORS, QUIET_HOURS, HOURS, WORKFLOWS, sampleRows, writeRelease, type WrittenRelease } from './fixtures.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
+// Debian's package; LPDATA_CHROMIUM points elsewhere (another distribution's path).
+const CHROMIUM = process.env.LPDATA_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const requireBrowser = process.env.LPDATA_REQUIRE_BROWSER === '1';
 const haveChromium = existsSync(CHROMIUM);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256, sha256File } from '../../lib/hash.ts';
 import { buildSite } from '../../site/scripts/build.ts';
 import { npmCacheDir, repoRoot } from '../../site/scripts/paths.ts';
-import { frameworkNpmNames, NOT_BUNDLED_VERSION } from '../../site/scripts/prebuild.ts';
+import { frameworkNpmNames, locateBundled, NOT_BUNDLED_VERSION } from '../../site/scripts/prebuild.ts';
 import { sampleRows, writeRelease, type WrittenRelease } from './fixtures.ts';
 
 let tmp: string;
@@ -115,6 +115,12 @@ describe('npm cache', () => {
 });
 
 describe('site build failures', () => {
+  it('names a missing npm package and the exact devDependency to add', async () => {
+    await expect(locateBundled([{ name: 'lpdata-no-such-package', suggest: '1.2.3', why: 'a test page' }])).rejects.toThrow(
+      /not installed: lpdata-no-such-package \(a test page\)\n  fix: add to package.json dependencies: "lpdata-no-such-package": "1.2.3"/,
+    );
+  });
+
   it('fails, and records the CDN request it refused, when a page imports an npm package that is not bundled', async () => {
     const src = join(tmp, 'src-lodash');
     await mkdir(src, { recursive: true });

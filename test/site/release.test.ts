@@ -72,7 +72,8 @@ describe('release loaders', () => {
     const { dir, written } = await freshStore('tampered');
     const part = join(written.releaseDir, 'part-0.parquet');
     const body = await readFile(part);
-    body[body.length - 20] ^= 0xff;
+    const at = body.length - 20;
+    body[at] = body[at]! ^ 0xff;
     await writeFile(part, body);
     await expect(loadReleaseParquet(ORCHESTRATOR_WORKFLOW_HOURLY, dir)).rejects.toThrow(/part-0\.parquet does not match its manifest[\s\S]*fix:/);
   });
