@@ -19,6 +19,8 @@ export interface PeerRequest {
   body: string;
 }
 
+const LOG_LIMIT = 100_000;
+
 export type Handler = (req: PeerRequest) => Reply | Promise<Reply>;
 
 export interface PeerServer {
@@ -26,7 +28,7 @@ export interface PeerServer {
   stop(): Promise<void>;
   /** Queues replies served, in order, instead of the peer's own answer (upstream failures in tests). */
   inject(...faults: Reply[]): void;
-  /** Every request seen, as `METHOD path?query`, in arrival order. */
+  /** Requests seen (the most recent, up to 100,000), as `METHOD path?query`, in arrival order. */
   readonly log: string[];
 }
 
@@ -40,6 +42,8 @@ export async function startHttpServer(handler: Handler): Promise<PeerServer> {
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       log.push(`${req.method} ${url.pathname}${url.search}`);
+      // A long-running network keeps only recent requests; tests look at a few hundred at most.
+      if (log.length > LOG_LIMIT) log.splice(0, LOG_LIMIT / 2);
       const peerReq: PeerRequest = {
         method: req.method ?? 'GET',
         url,
@@ -48,7 +52,8 @@ export async function startHttpServer(handler: Handler): Promise<PeerServer> {
         body: Buffer.concat(chunks).toString('utf8'),
       };
       const fault = faults.shift();
-      Promise.resolve(fault ?? handler(peerReq))
+      Promise.resolve()
+        .then(() => fault ?? handler(peerReq))
         .catch((err: unknown): Reply => ({ status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: `internal error: ${String(err)}\n` }))
         .then((reply) => {
           res.writeHead(reply.status, { 'content-length': Buffer.byteLength(reply.body), ...(reply.headers ?? {}) });

@@ -4,7 +4,7 @@
 import { endpoint } from '../../lib/config.ts';
 import { runDaily } from '../../lib/daily.ts';
 import { redactUrl, requestJson } from '../../lib/http.ts';
-import { writeSnapshot, type SnapshotMeta, type SnapshotWriter } from '../../lib/snapshot.ts';
+import { SnapshotWriter, type SnapshotMeta } from '../../lib/snapshot.ts';
 import { iso, isoDay, ms, type Window } from '../../lib/time.ts';
 import { summarise, type Job, type JobContext, type JobResult } from '../job.ts';
 import { Pacer } from './pacer.ts';
@@ -138,22 +138,17 @@ function orchestratorsJob(opts: NaapJobOptions, pacer: Pacer): Job {
       const url = `${base.replace(/\/$/, '')}${route}`;
       const { body } = await requestJson(url, { ...opts.http, log: ctx.log.child({ job: name }), beforeAttempt: () => pacer.acquire() });
       if (!Array.isArray(body)) throw new Error(`${redactUrl(url)} did not return a JSON array of orchestrators`);
-      const records: string[] = [];
-      const rejected: { raw: string; reason: string }[] = [];
-      for (const row of body) {
-        const raw = JSON.stringify(row);
-        const why = row && typeof row === 'object' && !Array.isArray(row) ? orchestratorRow(row as Record<string, unknown>) : 'row is not an object';
-        if (why) rejected.push({ raw, reason: why });
-        else records.push(raw);
-      }
       // Filed under the window's last day: the inventory describes the server's present, and a run
       // over a window is taken to end at that present.
-      const lastDay = isoDay(ms(ctx.window.to - 1));
-      const manifest = await writeSnapshot(
-        { dataDir: ctx.config.dataDir, source: SOURCE, entity, partition: `date=${lastDay}` },
+      const writer = new SnapshotWriter({ dataDir: ctx.config.dataDir, source: SOURCE, entity, partition: `date=${isoDay(ms(ctx.window.to - 1))}` });
+      try {
+        for (const row of body) await accept(writer, row, orchestratorRow);
+      } catch (err) {
+        await writer.abort();
+        throw err;
+      }
+      const manifest = await writer.commit(
         { job: name, jobVersion: VERSION, endpoint: redactUrl(url), query: { route, params: {} }, window: { from: iso(ctx.window.from), to: iso(ctx.window.to) }, extra: { pages: 1, snapshot: 'current' } },
-        records,
-        rejected,
         ctx.fetchedAt,
       );
       return summarise(name, [manifest], started);

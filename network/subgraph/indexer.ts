@@ -51,7 +51,7 @@ export interface IndexerOptions {
 export interface IndexStats {
   /** Logs handled, by `Contract.Event`. */
   handled: Record<string, number>;
-  /** Logs the real subgraph has no handler for (TreasuryReward among them), by `Contract.Event`. */
+  /** Logs this indexer has no handler for, by `Contract.Event` (TreasuryReward: the real subgraph has none either). */
   ignored: Record<string, number>;
   /** Rewards for a transcoder with no pool that round (the real mapping would fail; we create the pool). */
   poolsCreatedOnReward: number;

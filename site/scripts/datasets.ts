@@ -3,7 +3,7 @@ import type { SiteDataset } from './release.ts';
 
 export const ORCHESTRATOR_WORKFLOW_HOURLY: SiteDataset = {
   id: 'orchestrator_workflow_hourly',
-  columns: ['hour', 'orchestrator_address', 'pipeline', 'model', 'requested_sessions', 'startup_success_sessions', 'startup_success_rate'],
+  columns: ['hour', 'orchestrator_address', 'attribution_status', 'pipeline', 'model', 'requested_sessions', 'startup_success_sessions', 'startup_success_rate'],
 };
 
 /** Every dataset a page reads; the build checks each has a release before starting Framework. */

@@ -121,6 +121,24 @@ describe('pipeline on the embedded network', () => {
     expect(duplicates).toBe(a.duplicates);
   });
 
+  it('publishes no stream or request ids, IP addresses or prompts', async () => {
+    const ids = new Set(a.truth.flatMap((t) => [t.streamId, t.requestId]));
+    for (const p of a.published) {
+      const path = join(a.dir, 'data', 'store', p.dataset_id, 'v1', p.release_id, 'part-0.parquet');
+      const s = await openSession({ allowedPaths: [path] });
+      const cols = await queryRows<{ column_name: string; column_type: string }>(s.conn, `DESCRIBE SELECT * FROM read_parquet(${sqlString(path)})`);
+      for (const c of cols.filter((x) => x.column_type === 'VARCHAR')) {
+        const values = await queryRows<{ v: string }>(s.conn, `SELECT DISTINCT "${c.column_name}" AS v FROM read_parquet(${sqlString(path)}) WHERE "${c.column_name}" IS NOT NULL`);
+        for (const { v } of values) {
+          expect(ids.has(v), `${p.dataset_id}.${c.column_name} holds a raw id`).toBe(false);
+          expect(/\b\d{1,3}(\.\d{1,3}){3}\b/.test(v), `${p.dataset_id}.${c.column_name} holds an IP address: ${v}`).toBe(false);
+          expect(/prompt|watercolor|cyberpunk/i.test(v), `${p.dataset_id}.${c.column_name} holds a prompt: ${v}`).toBe(false);
+        }
+      }
+      s.close();
+    }
+  });
+
   it('recovers the ground truth: requested and startup-success sessions per orchestrator, model and hour', async () => {
     const p = a.published.find((x) => x.dataset_id === 'orchestrator_workflow_hourly')!;
     const path = join(a.dir, 'data', 'store', p.dataset_id, 'v1', p.release_id, 'part-0.parquet');

@@ -42,7 +42,7 @@ async function runAll(dataDir: string, url: string, opts = fast) {
   return out;
 }
 
-export async function partition(dataDir: string, entity: string, date: string) {
+async function partition(dataDir: string, entity: string, date: string) {
   const dir = join(dataDir, 'raw', 'prometheus', entity, `date=${date}`);
   const text = await readFile(join(dir, '_manifest.json'), 'utf8');
   const records = gunzipSync(await readFile(join(dir, 'records.ndjson.gz'))).toString('utf8').split('\n').filter(Boolean);

@@ -2,6 +2,7 @@
 // through `promtool tsdb create-blocks-from openmetrics`, as from the peer itself. Needs Debian's
 // `prometheus` package (prometheus and promtool on PATH); skipped with a reason without it.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -74,8 +75,11 @@ describe.skipIf(missing.length > 0)('Prometheus connector against a real Prometh
       `--web.listen-address=127.0.0.1:${port}`,
       '--storage.tsdb.retention.time=100y',
     ], { stdio: 'ignore' });
-    cleanup.push(() => {
+    cleanup.push(async () => {
+      if (proc.exitCode !== null) return;
+      const exited = once(proc, 'exit');
       proc.kill('SIGTERM');
+      await exited;
     });
     const real = `http://127.0.0.1:${port}`;
     await waitReady(real, proc);

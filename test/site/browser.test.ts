@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSite } from '../../site/scripts/build.ts';
 import { repoRoot } from '../../site/scripts/paths.ts';
 import { serveDir, type StaticServer } from '../../site/scripts/serve.ts';
-import { NEVER_REQUESTED, ORCHESTRATORS, QUIET_HOURS, HOURS, WORKFLOWS, sampleRows, writeRelease, type WrittenRelease } from './fixtures.ts';
+import { HOURS, NEVER_REQUESTED, NO_ORCHESTRATOR_HOURS, ORCHESTRATORS, QUIET_HOURS, WORKFLOWS, sampleRows, writeRelease, type WrittenRelease } from './fixtures.ts';
 
 // Debian's package; LPDATA_CHROMIUM points elsewhere (another distribution's path).
 const CHROMIUM = process.env.LPDATA_CHROMIUM ?? '/usr/bin/chromium';
@@ -112,7 +112,11 @@ describe.skipIf(!runBrowser)('site in Chromium', () => {
 
   it('tables every orchestrator x workflow with its parts, and "no data" where none were requested', async () => {
     const rows = visit.page.locator('.pair-table tbody tr');
-    expect(await rows.count()).toBe(ORCHESTRATORS.length * WORKFLOWS.length);
+    // Plus one row for requests no orchestrator took and one for sessions not tied to an address.
+    expect(await rows.count()).toBe(ORCHESTRATORS.length * WORKFLOWS.length + 2);
+    const orphan = rows.filter({ hasText: 'no orchestrator found' });
+    const orphanRequested = NO_ORCHESTRATOR_HOURS.length * 2;
+    expect((await orphan.locator('td').allInnerTexts()).slice(1)).toEqual([`${WORKFLOWS[0]!.pipeline} · (no model reported)`, count(orphanRequested), '0', '0.0%', count(NO_ORCHESTRATOR_HOURS.length)]);
     const never = rows.filter({ hasText: NEVER_REQUESTED.orchestrator }).filter({ hasText: NEVER_REQUESTED.pipeline });
     expect((await never.locator('td').allInnerTexts()).slice(2)).toEqual(['0', '0', 'no data', '0']);
 
@@ -129,6 +133,7 @@ describe.skipIf(!runBrowser)('site in Chromium', () => {
     const wf = WORKFLOWS[1]!;
     await page.locator('select').first().selectOption({ label: `${wf.pipeline} · ${wf.model}` });
     await expect.poll(() => page.locator('.pair-table tbody tr').count()).toBe(ORCHESTRATORS.length);
+    expect(await page.locator('.pair-table').innerText()).not.toContain('no orchestrator found');
     await expect.poll(() => page.locator('svg[class^="plot-"]').first().locator('xpath=..').innerText()).toContain(`Startup success by hour — ${wf.pipeline}`);
     expect(visit.errors).toEqual([]);
   });

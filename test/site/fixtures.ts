@@ -16,10 +16,13 @@ export const WORKFLOWS = [
 export const QUIET_HOURS = [5, 6];
 /** An orchestrator x workflow that was offered but never requested: "no data", not 0%. */
 export const NEVER_REQUESTED = { orchestrator: ORCHESTRATORS[2]!, ...WORKFLOWS[1]! };
+/** Hours with requests that found no orchestrator (address NULL, model empty): a true 0%. */
+export const NO_ORCHESTRATOR_HOURS = [2, 9, 17];
 
 export interface SampleRow {
   hour: number;
-  orchestrator_address: string;
+  orchestrator_address: string | null;
+  attribution_status: 'resolved' | 'unresolved' | 'no_orchestrator';
   pipeline: string;
   model: string;
   requested_sessions: number;
@@ -35,9 +38,15 @@ export function sampleRows(): SampleRow[] {
         const never = orchestrator === NEVER_REQUESTED.orchestrator && wf.pipeline === NEVER_REQUESTED.pipeline;
         const requested = QUIET_HOURS.includes(h) || never ? 0 : 4 + ((h * 7 + o * 5 + w * 3) % 11);
         const failed = requested === 0 ? 0 : (h + o + w) % 4 === 0 ? Math.min(requested, 1 + o) : 0;
-        rows.push({ hour: FIRST_HOUR + h * 3_600_000, orchestrator_address: orchestrator, pipeline: wf.pipeline, model: wf.model, requested_sessions: requested, startup_success_sessions: requested - failed });
+        rows.push({ hour: FIRST_HOUR + h * 3_600_000, orchestrator_address: orchestrator, attribution_status: 'resolved', pipeline: wf.pipeline, model: wf.model, requested_sessions: requested, startup_success_sessions: requested - failed });
       });
     });
+    if (NO_ORCHESTRATOR_HOURS.includes(h)) {
+      rows.push({ hour: FIRST_HOUR + h * 3_600_000, orchestrator_address: null, attribution_status: 'no_orchestrator', pipeline: WORKFLOWS[0]!.pipeline, model: '', requested_sessions: 2, startup_success_sessions: 0 });
+    }
+    if (h === 12) {
+      rows.push({ hour: FIRST_HOUR + h * 3_600_000, orchestrator_address: null, attribution_status: 'unresolved', pipeline: WORKFLOWS[0]!.pipeline, model: WORKFLOWS[0]!.model, requested_sessions: 3, startup_success_sessions: 3 });
+    }
   }
   return rows;
 }
@@ -61,14 +70,15 @@ export async function writeRelease(store: string, rows: SampleRow[], opts: { rel
   const files: WrittenRelease['files'] = [];
   try {
     const db = await instance.connect();
-    await db.run(`create table rows (hour timestamp, orchestrator_address varchar, pipeline varchar, model varchar, requested_sessions bigint, startup_success_sessions bigint)`);
-    const values = rows.map((r, i) => `(${i}, make_timestamp(${r.hour * 1000}::bigint), ${quote(r.orchestrator_address)}, ${quote(r.pipeline)}, ${quote(r.model)}, ${r.requested_sessions}, ${r.startup_success_sessions})`);
-    await db.run(`create table numbered as select * from (values ${values.join(',\n')}) t(n, hour, orchestrator_address, pipeline, model, requested_sessions, startup_success_sessions)`);
+    const values = rows.map(
+      (r, i) => `(${i}, make_timestamp(${r.hour * 1000}::bigint), ${r.orchestrator_address === null ? 'null::varchar' : quote(r.orchestrator_address)}, ${quote(r.attribution_status)}, ${quote(r.pipeline)}, ${quote(r.model)}, ${r.requested_sessions}, ${r.startup_success_sessions})`,
+    );
+    await db.run(`create table numbered as select * from (values ${values.join(',\n')}) t(n, hour, orchestrator_address, attribution_status, pipeline, model, requested_sessions, startup_success_sessions)`);
     for (let p = 0; p < parts; p++) {
       const path = `part-${p}.parquet`;
       const target = join(releaseDir, path);
       await db.run(`copy (
-        select hour::timestamp as hour, orchestrator_address, pipeline, model,
+        select hour::timestamp as hour, orchestrator_address::varchar as orchestrator_address, attribution_status, pipeline, model,
                requested_sessions::bigint as requested_sessions, startup_success_sessions::bigint as startup_success_sessions,
                case when requested_sessions = 0 then null else startup_success_sessions / requested_sessions end::double as startup_success_rate
         from numbered where n % ${parts} = ${p} order by n
@@ -90,6 +100,7 @@ export async function writeRelease(store: string, rows: SampleRow[], opts: { rel
     schema: [
       { name: 'hour', type: 'TIMESTAMP' },
       { name: 'orchestrator_address', type: 'VARCHAR' },
+      { name: 'attribution_status', type: 'VARCHAR' },
       { name: 'pipeline', type: 'VARCHAR' },
       { name: 'model', type: 'VARCHAR' },
       { name: 'requested_sessions', type: 'BIGINT' },

@@ -29,6 +29,8 @@ const SIGNATURES: Record<string, string> = {
   ServiceURIUpdate: 'ServiceURIUpdate(address,string)',
 };
 
+const TOPIC0 = Object.fromEntries(Object.entries(SIGNATURES).map(([name, sig]) => [name, toEventSelector(sig)]));
+
 const hash32 = (label: string): `0x${string}` => `0x${createHash('sha256').update(label).digest('hex')}`;
 
 /** A deterministic lowercase address for a label. */
@@ -78,7 +80,7 @@ export class LogChain {
       address: CONTRACTS[contract],
       eventName,
       args,
-      topics: [toEventSelector(SIGNATURES[eventName]!)],
+      topics: [TOPIC0[eventName]!],
       data: '0x',
       blockNumber: this.block,
       blockHash: this.blockHash,

@@ -45,7 +45,7 @@ export function startupRateChart(hours, {width, title} = {}) {
  */
 export function pairTable(pairs) {
   const rows = [...pairs].sort(
-    (a, b) => b.requested - a.requested || a.orchestrator_address.localeCompare(b.orchestrator_address) || a.workflow.localeCompare(b.workflow)
+    (a, b) => b.requested - a.requested || a.orchestrator.localeCompare(b.orchestrator) || a.workflow.localeCompare(b.workflow)
   );
   return html`<div class="pair-table"><table>
     <thead><tr>
@@ -54,7 +54,7 @@ export function pairTable(pairs) {
     </tr></thead>
     <tbody>${rows.map(
       (p) => html`<tr class=${p.rate === null ? "no-data" : null}>
-        <td><code>${p.orchestrator_address}</code></td><td>${p.workflow}</td>
+        <td>${p.orchestrator_address === null ? html`<span class="muted">${p.orchestrator}</span>` : html`<code>${p.orchestrator_address}</code>`}</td><td>${p.workflow}</td>
         <td class="num">${count(p.requested)}</td><td class="num">${count(p.success)}</td>
         <td class="num rate">${p.rate === null ? html`<span class="muted">no data</span>` : formatRate(p.rate)}</td>
         <td class="num">${count(p.hours_with_requests)}</td>

@@ -4,8 +4,12 @@
 
 export interface WorkflowHour {
   hour: Date;
-  orchestrator_address: string;
+  /** Lowercase on-chain address; null unless attribution_status is "resolved". */
+  orchestrator_address: string | null;
+  /** resolved, unresolved (sessions not tied to an address) or no_orchestrator (none was found). */
+  attribution_status: string;
   pipeline: string;
+  /** Empty when the sessions never reported a model. */
   model: string;
   requested_sessions: number;
   startup_success_sessions: number;
@@ -25,7 +29,10 @@ export interface HourRate extends RateParts {
 }
 
 export interface PairSummary extends RateParts {
-  orchestrator_address: string;
+  orchestrator_address: string | null;
+  attribution_status: string;
+  /** The address, or what stands in for it when the sessions were not attributed. */
+  orchestrator: string;
   pipeline: string;
   model: string;
   workflow: string;
@@ -37,6 +44,7 @@ export interface Coverage {
   rows: number;
   first_hour: Date | null;
   last_hour: Date | null;
+  /** Distinct resolved addresses. */
   orchestrators: number;
   workflows: number;
   requested: number;
@@ -45,7 +53,16 @@ export interface Coverage {
 
 const HOUR_MS = 3_600_000;
 
-export const workflowLabel = (pipeline: string, model: string): string => `${pipeline} · ${model}`;
+export const workflowLabel = (pipeline: string, model: string): string => `${pipeline} · ${model === '' ? '(no model reported)' : model}`;
+
+const UNATTRIBUTED: Record<string, string> = {
+  unresolved: 'unattributed (address not resolved)',
+  no_orchestrator: 'no orchestrator found',
+};
+
+export function orchestratorLabel(address: string | null, status: string): string {
+  return address ?? UNATTRIBUTED[status] ?? status;
+}
 
 export function rateOf(success: number, requested: number): number | null {
   return requested > 0 ? success / requested : null;
@@ -63,9 +80,16 @@ function count(value: unknown, column: string, index: number): number {
   return n;
 }
 
-function text(value: unknown, column: string, index: number): string {
-  if (typeof value !== 'string' || value === '') throw new Error(`row ${index}: ${column} is ${String(value)}, expected text`);
+function text(value: unknown, column: string, index: number, { empty = false } = {}): string {
+  if (typeof value !== 'string' || (value === '' && !empty)) throw new Error(`row ${index}: ${column} is ${JSON.stringify(value)}, expected text`);
   return value;
+}
+
+/** The address, which the contract says is present exactly when attribution_status is "resolved". */
+function address(value: unknown, status: string, index: number): string | null {
+  if (status === 'resolved') return text(value, 'orchestrator_address', index);
+  if (value !== null && value !== undefined) throw new Error(`row ${index}: orchestrator_address is ${JSON.stringify(value)} with attribution_status ${status}; it must be null unless resolved`);
+  return null;
 }
 
 /** Checks and types decoded Parquet records; a malformed row is an error, never a 0. */
@@ -85,11 +109,13 @@ export function toWorkflowHours(records: readonly Record<string, unknown>[]): Wo
     if (typeof rate === 'number' && Math.abs(rate - success / requested) > 1e-9) {
       throw new Error(`row ${i}: startup_success_rate ${rate} is not startup_success_sessions / requested_sessions (${success} / ${requested})`);
     }
+    const status = text(r.attribution_status, 'attribution_status', i);
     return {
       hour: r.hour,
-      orchestrator_address: text(r.orchestrator_address, 'orchestrator_address', i),
+      orchestrator_address: address(r.orchestrator_address, status, i),
+      attribution_status: status,
       pipeline: text(r.pipeline, 'pipeline', i),
-      model: text(r.model, 'model', i),
+      model: text(r.model, 'model', i, { empty: true }),
       requested_sessions: requested,
       startup_success_sessions: success,
       startup_success_rate: rate ?? null,
@@ -125,14 +151,28 @@ export function hourlyRates(rows: readonly WorkflowHour[], keep: (r: WorkflowHou
   return out;
 }
 
-/** One row per orchestrator x workflow over the whole release, sorted by address, pipeline, model. */
+/**
+ * One row per orchestrator x workflow over the whole release; unattributed sessions keep rows of
+ * their own. Sorted by address (unattributed last), pipeline, model.
+ */
 export function pairSummaries(rows: readonly WorkflowHour[]): PairSummary[] {
   const pairs = new Map<string, PairSummary>();
   for (const r of rows) {
-    const key = `${r.orchestrator_address}\u0000${r.pipeline}\u0000${r.model}`;
+    const key = JSON.stringify([r.attribution_status, r.orchestrator_address, r.pipeline, r.model]);
     let p = pairs.get(key);
     if (!p) {
-      p = { orchestrator_address: r.orchestrator_address, pipeline: r.pipeline, model: r.model, workflow: workflowLabel(r.pipeline, r.model), requested: 0, success: 0, rate: null, hours_with_requests: 0 };
+      p = {
+        orchestrator_address: r.orchestrator_address,
+        attribution_status: r.attribution_status,
+        orchestrator: orchestratorLabel(r.orchestrator_address, r.attribution_status),
+        pipeline: r.pipeline,
+        model: r.model,
+        workflow: workflowLabel(r.pipeline, r.model),
+        requested: 0,
+        success: 0,
+        rate: null,
+        hours_with_requests: 0,
+      };
       pairs.set(key, p);
     }
     p.requested += r.requested_sessions;
@@ -141,7 +181,8 @@ export function pairSummaries(rows: readonly WorkflowHour[]): PairSummary[] {
   }
   const out = [...pairs.values()].map((p) => ({ ...p, rate: rateOf(p.success, p.requested) }));
   const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  return out.sort((a, b) => cmp(a.orchestrator_address, b.orchestrator_address) || cmp(a.pipeline, b.pipeline) || cmp(a.model, b.model));
+  const attributed = (p: PairSummary) => (p.orchestrator_address === null ? 1 : 0);
+  return out.sort((a, b) => attributed(a) - attributed(b) || cmp(a.orchestrator, b.orchestrator) || cmp(a.pipeline, b.pipeline) || cmp(a.model, b.model));
 }
 
 export function coverage(rows: readonly WorkflowHour[]): Coverage {
@@ -160,7 +201,7 @@ export function coverage(rows: readonly WorkflowHour[]): Coverage {
     rows: rows.length,
     first_hour: first === null ? null : new Date(first),
     last_hour: last === null ? null : new Date(last),
-    orchestrators: new Set(rows.map((r) => r.orchestrator_address)).size,
+    orchestrators: new Set(rows.flatMap((r) => (r.orchestrator_address === null ? [] : [r.orchestrator_address]))).size,
     workflows: new Set(rows.map((r) => workflowLabel(r.pipeline, r.model))).size,
     requested,
     success,
