@@ -208,7 +208,8 @@ export async function loadReleaseParquet(dataset: SiteDataset, store = siteStore
 export async function loadReleaseMetadata(dataset: SiteDataset, store = siteStore()): Promise<LoaderOutput> {
   const release = await readLatestRelease(store, dataset.id);
   await verifyRelease(release, dataset);
-  const body = stableJson({ ...release.manifest, title: release.title ?? dataset.id, manifest_key: release.manifestKey }) + '\n';
+  const manifestTitle = typeof release.manifest.title === 'string' ? release.manifest.title : undefined;
+  const body = stableJson({ ...release.manifest, title: release.title ?? manifestTitle ?? dataset.id, manifest_key: release.manifestKey }) + '\n';
   return { body, modified: releaseTime(release.manifest) };
 }
 

@@ -17,7 +17,7 @@ const requireBrowser = process.env.LPDATA_REQUIRE_BROWSER === '1';
 const haveChromium = existsSync(CHROMIUM);
 const runBrowser = haveChromium || requireBrowser;
 if (!runBrowser) {
-  console.warn(`site browser test skipped: ${CHROMIUM} is missing (Debian package "chromium"). .ci/run installs it (.ci/install-chromium.sh); set LPDATA_REQUIRE_BROWSER=1 to make its absence a failure.`);
+  console.warn(`site browser test skipped: ${CHROMIUM} is missing (Debian package "chromium"). .ci/run installs it (.ci/install-debian-packages.sh); set LPDATA_REQUIRE_BROWSER=1 to make its absence a failure.`);
 }
 
 /** Everything the page fetched, with sizes, and everything that went wrong on it. */
@@ -68,7 +68,7 @@ async function open(url: string): Promise<Visit> {
 
 beforeAll(async () => {
   if (!runBrowser) return;
-  if (!haveChromium) throw new Error(`LPDATA_REQUIRE_BROWSER=1 but ${CHROMIUM} is missing: install the Debian package chromium (.ci/install-chromium.sh)`);
+  if (!haveChromium) throw new Error(`LPDATA_REQUIRE_BROWSER=1 but ${CHROMIUM} is missing: install the Debian package chromium (.ci/install-debian-packages.sh)`);
   tmp = await mkdtemp(join(tmpdir(), 'lpdata-site-browser-'));
   const store = join(tmp, 'store');
   release = await writeRelease(store, sampleRows());
