@@ -38,12 +38,30 @@ export interface NetworkOptions {
   log: Logger;
 }
 
+/** Live sessions per request hour, orchestrator and model, in the published dataset's terms. */
+export function orchestratorHourly(activity: Activity) {
+  const rows = new Map<string, { hour: string; orchestrator: string | null; model: string; requested: number; startup_success: number; swaps: number; status_samples: number; fps_sum: number }>();
+  for (const s of activity.sessions) {
+    const hour = new Date(s.hourMs).toISOString();
+    const key = `${hour}|${s.orchestrator ?? ''}|${s.model}`;
+    let r = rows.get(key);
+    if (!r) rows.set(key, (r = { hour, orchestrator: s.orchestrator, model: s.model, requested: 0, startup_success: 0, swaps: 0, status_samples: 0, fps_sum: 0 }));
+    r.requested++;
+    r.startup_success += s.startupSuccess ? 1 : 0;
+    r.swaps += s.swapsConfirmed + s.swapsInferred;
+    r.status_samples += s.statusSamples;
+    r.fps_sum += s.fpsSum;
+  }
+  return [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, r]) => r);
+}
+
 /** Ground truth the simulator generated, written beside the files it serves. */
 async function writeTruth(dir: string, world: World, activity: Activity, plan: ProtocolPlan): Promise<void> {
   const t = join(dir, 'truth');
   await mkdir(t, { recursive: true });
   await writeFile(join(t, 'sessions.ndjson'), activity.sessions.map((s) => stableJson(s, 0)).join('\n') + '\n');
   await writeFile(join(t, 'batch.ndjson'), activity.batch.map((b) => stableJson(b, 0)).join('\n') + '\n');
+  await writeFile(join(t, 'orchestrator_hourly.ndjson'), orchestratorHourly(activity).map((r) => stableJson(r, 0)).join('\n') + '\n');
   await writeFile(join(t, 'protocol.json'), stableJson(plan.truth) + '\n');
   await writeFile(
     join(t, 'world.json'),

@@ -14,8 +14,8 @@ import { loadConfig } from '../../lib/config.ts';
 import { openSession, queryRows, sqlString } from '../../lib/duckdb.ts';
 import { logger } from '../../lib/log.ts';
 import type { Published } from '../../datasets/publish.ts';
-import type { SessionTruth } from '../../network/activity.ts';
-import { startNetwork } from '../../network/index.ts';
+import type { Activity, SessionTruth } from '../../network/activity.ts';
+import { orchestratorHourly, startNetwork } from '../../network/index.ts';
 
 const log = logger({ test: 'e2e' });
 const WORLD = { seed: 'e2e-determinism', scale: 0.5, start: '2026-11-16', days: 1 };
@@ -150,14 +150,7 @@ describe('pipeline on the embedded network', () => {
     s.close();
     const key = (h: string, o: string | null, m: string) => `${h}|${o ?? ''}|${m}`;
     const got = new Map(rows.map((r) => [key(r.hour, r.orchestrator_address, r.model), [Number(r.requested_sessions), Number(r.startup_success_sessions)]]));
-    const want = new Map<string, number[]>();
-    for (const t of a.truth) {
-      const k = key(new Date(t.hourMs).toISOString().slice(0, 13), t.orchestrator, t.model);
-      const v = want.get(k) ?? [0, 0];
-      v[0]! += 1;
-      v[1]! += t.startupSuccess ? 1 : 0;
-      want.set(k, v);
-    }
+    const want = new Map(orchestratorHourly({ sessions: a.truth } as Activity).map((t) => [key(t.hour.slice(0, 13), t.orchestrator, t.model), [t.requested, t.startup_success]]));
     expect(a.truth.length).toBeGreaterThan(300);
     expect(Object.fromEntries(got)).toEqual(Object.fromEntries(want));
   });
