@@ -19,7 +19,7 @@ export async function openSession(opts: SessionOptions = {}): Promise<Session> {
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
     threads: String(opts.threads ?? 2),
-    memory_limit: opts.memoryLimit ?? '4GB',
+    memory_limit: opts.memoryLimit ?? process.env.LPDATA_DUCKDB_MEMORY ?? '8GB',
   });
   const conn = await instance.connect();
   if (opts.allowedPaths) {

@@ -142,6 +142,8 @@ Simulates the window, writes archives and bundles under <data-dir>/network, serv
       const config = configFor(v);
       const net = await startNetwork({ dir: join(config.dataDir, 'network'), world: worldOptions(v), log });
       for (const [k, name] of Object.entries(ENDPOINT_VARS)) process.stdout.write(`export ${name}=${net.endpoints[k as keyof Endpoints]}\n`);
+      // The embedded chain starts at block 0, not at the protocol's Arbitrum deployment blocks.
+      process.stdout.write(`export LPDATA_CHAIN_START_BLOCK=${net.settings.chainStartBlock}\n`);
       process.stdout.write(`# window: --from ${iso(net.world.window.from)} --to ${iso(net.world.window.to)}\n`);
       if (v.once) return net.stop();
       await new Promise<void>((done) => process.once('SIGINT', () => done()));

@@ -3,14 +3,25 @@ with source as (
     select json from raw_gateway_events_network_capabilities
 ),
 
-entries as (
+snapshots as (
     select
         json ->> '$.id' as event_id,
         cast(json ->> '$.timestamp' as bigint) as event_ms,
         coalesce(json ->> '$.gateway', '') as gateway_host,
-        unnest(range(cast(json_array_length(json -> '$.data') as bigint))) as entry_index,
-        json -> '$.data' as entries
+        -- One list element per orchestrator entry; unnesting the list (not indexing the array
+        -- per row) keeps memory linear in the snapshot size.
+        cast(json -> '$.data' as json[]) as entries
     from source
+),
+
+entries as (
+    select
+        event_id,
+        event_ms,
+        gateway_host,
+        unnest(entries) as entry,
+        unnest(range(len(entries))) as entry_index
+    from snapshots
 ),
 
 final as (
@@ -19,10 +30,10 @@ final as (
         cast(entry_index as integer) as entry_index,
         event_ms,
         gateway_host,
-        nullif(lower(entries -> entry_index ->> 'address'), '') as orchestrator_address,
-        nullif(lower(entries -> entry_index ->> 'local_address'), '') as node_address,
-        nullif(lower(entries -> entry_index ->> 'orch_uri'), '') as orch_url_norm,
-        entries -> entry_index -> 'capabilities' ->> 'version' as node_version
+        nullif(lower(entry ->> 'address'), '') as orchestrator_address,
+        nullif(lower(entry ->> 'local_address'), '') as node_address,
+        nullif(lower(entry ->> 'orch_uri'), '') as orch_url_norm,
+        entry -> 'capabilities' ->> 'version' as node_version
     from entries
 )
 
