@@ -12,6 +12,11 @@ export interface ColumnContract {
   type: string;
   description: string;
   unit?: string;
+  /**
+   * Published models: `key` (a dimension or time column of the grain), `metric` (a registry metric,
+   * named by its id) or `attribute` (anything else: intervals, statuses, labels).
+   */
+  kind?: 'key' | 'metric' | 'attribute';
 }
 
 export type InputRef = { raw: string } | { model: string };
@@ -62,6 +67,8 @@ export function loadContract(path: string, layer: Layer): ModelContract {
   if (!Array.isArray(columns) || columns.length === 0) fail(path, 'declares no columns', 'list every output column with name, type and description');
   for (const c of columns) {
     if (!c.name || !c.type || !c.description) fail(path, `column ${JSON.stringify(c)} lacks name, type or description`, 'give each column all three');
+    if (c.kind !== undefined && !['key', 'metric', 'attribute'].includes(c.kind)) fail(path, `column ${c.name} has kind "${c.kind}"`, 'use key, metric or attribute');
+    if (layer === 'published' && c.kind === undefined) fail(path, `published column ${c.name} has no kind`, 'say kind: key, metric or attribute');
   }
   const pk = doc.primary_key as string[];
   if (!Array.isArray(pk) || pk.length === 0) fail(path, 'has no primary_key', 'list the columns that identify a row');

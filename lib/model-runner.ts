@@ -38,14 +38,18 @@ export interface BuiltModel {
 
 export const buildPath = (dataDir: string, m: Model) => join(dataDir, 'build', m.contract.layer, `${m.contract.name}.parquet`);
 
+/** Days before the window a model may look back over (cohort benchmarks use the prior 7 days). */
+export const HISTORY_DAYS = 7;
+
 /**
- * Raw partitions a model may read for the window: date partitions from the day before the window to
- * the day after (sessions straddle midnight), and every block-range or block partition.
+ * Raw partitions a model may read for the window: date partitions from HISTORY_DAYS + 1 days before
+ * the window to the day after (sessions straddle midnight), and every block-range or block partition.
+ * Models filter to the window themselves, with the variables below.
  */
 export function rawFiles(dataDir: string, ref: string, window: Window): string[] {
   const dir = join(dataDir, 'raw', ref);
   if (!existsSync(dir)) return [];
-  const lo = isoDay(ms(window.from - DAY_MS));
+  const lo = isoDay(ms(window.from - (HISTORY_DAYS + 1) * DAY_MS));
   const hi = isoDay(ms(window.to + DAY_MS));
   const files: string[] = [];
   for (const p of readdirSync(dir).sort()) {
@@ -107,6 +111,7 @@ export async function buildModel(m: Model, all: Map<string, Model>, opts: BuildO
     await conn.run(`SET VARIABLE window_to = TIMESTAMPTZ ${sqlString(iso(opts.window.to))}`);
     await conn.run(`SET VARIABLE window_from_ms = ${opts.window.from}::BIGINT`);
     await conn.run(`SET VARIABLE window_to_ms = ${opts.window.to}::BIGINT`);
+    await conn.run(`SET VARIABLE history_from_ms = ${opts.window.from - HISTORY_DAYS * DAY_MS}::BIGINT`);
     await conn.run(`SET VARIABLE hash_key = ${sqlString(opts.hashKey)}`);
     await conn.run(`SET TimeZone = 'UTC'`);
     for (const v of views) {
@@ -137,6 +142,21 @@ export async function buildModel(m: Model, all: Map<string, Model>, opts: BuildO
   }
 }
 
+/** The named models and everything they read, transitively. */
+export function withDependencies(models: Model[], names: string[]): Set<string> {
+  const byName = new Map(models.map((m) => [m.contract.name, m]));
+  const out = new Set<string>();
+  const visit = (n: string) => {
+    if (out.has(n)) return;
+    const m = byName.get(n);
+    if (!m) throw new UserError(`no model named ${n}`, 'model names are the .sql file names under models/');
+    out.add(n);
+    for (const i of m.contract.inputs) if ('model' in i) visit(i.model);
+  };
+  names.forEach(visit);
+  return out;
+}
+
 export async function buildAll(opts: BuildOptions, only?: string[]): Promise<BuiltModel[]> {
   const models = discoverModels(opts.modelsDir);
   const problems = checkLayers(models);
@@ -144,9 +164,10 @@ export async function buildAll(opts: BuildOptions, only?: string[]): Promise<Bui
     throw new UserError(`model layer check failed:\n${problems.map((p) => `  - ${p.model} ${p.problem}`).join('\n')}`, 'see models/README.md for what each layer may read');
   }
   const all = new Map(models.map((m) => [m.contract.name, m]));
+  const wanted = only ? withDependencies(models, only) : undefined;
   const built: BuiltModel[] = [];
   for (const m of buildOrder(models)) {
-    if (only && !only.includes(m.contract.name)) continue;
+    if (wanted && !wanted.has(m.contract.name)) continue;
     const b = await buildModel(m, all, opts);
     opts.log.info('model built', { model: b.name, layer: b.layer, rows: b.rows, tests: b.tests.length, duration_ms: b.duration_ms });
     built.push(b);

@@ -1,6 +1,6 @@
 // S3-compatible store through the AWS SDK v3 (endpoint, region and credentials from the standard
 // AWS_* environment variables). DuckDB cannot reach s3:// offline, so objects move through here.
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { S3Settings } from './config.ts';
 import { UserError } from './errors.ts';
 import type { ObjectStore } from './objects.ts';
@@ -29,14 +29,15 @@ export class S3Store implements ObjectStore {
 
   async list(prefix: string): Promise<string[]> {
     const out: string[] = [];
-    let startAfter: string | undefined;
-    // Page with StartAfter: continuation tokens break some S3 servers (s3rver under OpenSSL 3).
+    let marker: string | undefined;
+    // The V1 listing paged by Marker: V2 continuation tokens break some S3 servers (s3rver under
+    // OpenSSL 3 fails every truncated V2 listing), and every S3-compatible store supports V1.
     for (;;) {
-      const res = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix + prefix, StartAfter: startAfter, MaxKeys: 1000 }));
+      const res = await this.client.send(new ListObjectsCommand({ Bucket: this.bucket, Prefix: this.prefix + prefix, Marker: marker, MaxKeys: 1000 }));
       const keys = (res.Contents ?? []).map((c) => c.Key!).filter(Boolean);
       for (const k of keys) out.push(k.slice(this.prefix.length));
       if (!res.IsTruncated || keys.length === 0) break;
-      startAfter = keys[keys.length - 1];
+      marker = keys[keys.length - 1];
     }
     return out.sort();
   }

@@ -4,5 +4,6 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const MODELS_DIR = join(REPO_ROOT, 'models');
+export const METRICS_DIR = join(REPO_ROOT, 'models', 'metrics');
 export const DATASETS_DIR = join(REPO_ROOT, 'datasets');
 export const SCHEDULE_FILE = join(REPO_ROOT, 'jobs', 'schedule.yml');

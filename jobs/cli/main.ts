@@ -8,7 +8,8 @@ import { UserError } from '../../lib/errors.ts';
 import { stableJson } from '../../lib/hash.ts';
 import { log } from '../../lib/log.ts';
 import { checkLayers } from '../../lib/model-check.ts';
-import { DATASETS_DIR, MODELS_DIR, SCHEDULE_FILE } from '../../lib/paths.ts';
+import { DATASETS_DIR, METRICS_DIR, MODELS_DIR, SCHEDULE_FILE } from '../../lib/paths.ts';
+import { allMetrics, loadRegistry, metricPage, registryProblems } from '../../lib/metrics.ts';
 import { buildPath } from '../../lib/model-runner.ts';
 import { DAY_MS, floorDay, iso, ms, parseWindow, type Window } from '../../lib/time.ts';
 import { checkSchema, loadDescriptors, parquetSchema } from '../../datasets/publish.ts';
@@ -223,6 +224,32 @@ Long-running by default. --once runs every entry one time, in file order, then e
       });
     },
   },
+  metrics: {
+    summary: 'print the metric registry (--json for machine use; --docs DIR writes a page per metric)',
+    usage: `lpdata metrics [--json] [--docs DIR] [--family NAME]
+
+The registry lives in models/metrics/*.yml; see models/metrics/README.md for its fields.`,
+    options: { help: COMMON.help!, json: { type: 'boolean' }, docs: { type: 'string' }, family: { type: 'string' } },
+    async run(v) {
+      const families = loadRegistry(METRICS_DIR).filter((f) => !v.family || f.family === v.family);
+      if (v.family && families.length === 0) throw new UserError(`no metric family "${v.family}"`, `families: ${loadRegistry(METRICS_DIR).map((f) => f.family).join(', ')}`);
+      const metrics = allMetrics(families);
+      if (typeof v.docs === 'string') {
+        await mkdir(v.docs, { recursive: true });
+        for (const m of metrics) await writeFile(join(v.docs, `${m.id}.md`), metricPage(m));
+        process.stdout.write(`wrote ${metrics.length} metric pages to ${v.docs}\n`);
+        return;
+      }
+      if (v.json) {
+        process.stdout.write(stableJson({ metrics: metrics.map(({ family, ...m }) => ({ family, ...m })) }) + '\n');
+        return;
+      }
+      for (const f of families) {
+        process.stdout.write(`${f.title} (${f.family})\n`);
+        for (const m of f.metrics) process.stdout.write(`  ${m.id.padEnd(36)} ${m.unit.padEnd(12)} ${m.status.padEnd(12)} ${m.formula}\n`);
+      }
+    },
+  },
   jobs: {
     summary: 'list ingest jobs by source',
     usage: 'lpdata jobs',
@@ -240,6 +267,10 @@ Long-running by default. --once runs every entry one time, in file order, then e
       const models = discoverModels(MODELS_DIR);
       const problems = checkLayers(models);
       for (const p of problems) process.stdout.write(`layer: ${p.model} ${p.problem}\n`);
+      for (const p of registryProblems(loadRegistry(METRICS_DIR), models)) {
+        problems.push({ model: 'registry', problem: p });
+        process.stdout.write(`registry: ${p}\n`);
+      }
       const byName = new Map(models.map((m) => [m.contract.name, m]));
       for (const d of loadDescriptors()) {
         const m = byName.get(d.model);
@@ -259,12 +290,14 @@ Long-running by default. --once runs every entry one time, in file order, then e
   },
   schema: {
     summary: 'print each dataset schema from the current build; --write commits it to datasets/<id>/schema.json',
-    usage: 'lpdata schema [--write]',
+    usage: 'lpdata schema [dataset ...] [--write]   (default: every dataset)',
     options: { ...COMMON, write: { type: 'boolean' } },
-    async run(v) {
+    async run(v, ids) {
       const config = configFor(v);
       const byName = new Map(discoverModels(MODELS_DIR).map((m) => [m.contract.name, m]));
-      for (const d of loadDescriptors()) {
+      const all = loadDescriptors();
+      for (const id of ids) if (!all.some((d) => d.id === id)) throw new UserError(`no dataset named ${id}`, `datasets: ${all.map((d) => d.id).join(', ')}`);
+      for (const d of all.filter((x) => ids.length === 0 || ids.includes(x.id))) {
         const m = byName.get(d.model);
         if (!m) throw new UserError(`dataset ${d.id} names unknown model ${d.model}`);
         const columns = await parquetSchema(buildPath(config.dataDir, m));

@@ -1,0 +1,64 @@
+-- Loads raw create_new_payment events; makes one typed row per ticket batch, with the face value's
+-- WEI / ETH unit switch parsed to exact wei and every unparsable field named in parse_error.
+with source as (
+    select json from raw_gateway_events_create_new_payment
+),
+
+typed as (
+    select
+        json ->> '$.id' as event_id,
+        cast(json ->> '$.timestamp' as bigint) as event_ms,
+        coalesce(json ->> '$.gateway', '') as gateway_host,
+        nullif(lower(json ->> '$.data.sender'), '') as gateway_address,
+        nullif(lower(json ->> '$.data.recipient'), '') as orchestrator_address,
+        nullif(lower(json ->> '$.data.orchestrator'), '') as orch_url_norm,
+        coalesce(json ->> '$.data.manifestID', '') as manifest_id,
+        trim(coalesce(json ->> '$.data.faceValue', '')) as face_value_text,
+        trim(coalesce(json ->> '$.data.winProb', '')) as win_prob_text,
+        trim(coalesce(json ->> '$.data.numTickets', '')) as num_tickets_text
+    from source
+),
+
+checked as (
+    select
+        *,
+        -- go-livepeer prints "<integer> WEI" below 0.01 ETH and "<decimal> ETH" above (§2.10).
+        regexp_full_match(face_value_text, '[0-9]{1,38} WEI') as is_wei,
+        regexp_full_match(face_value_text, '[0-9]{1,20}(\.[0-9]{1,18})? ETH') as is_eth,
+        -- The producer writes 10 decimal places; more would be rounded by the cast, so refuse them.
+        regexp_full_match(win_prob_text, '(0|1)(\.[0-9]{1,10})?') and try_cast(win_prob_text as decimal(11, 10)) <= 1 as is_win_prob,
+        regexp_full_match(num_tickets_text, '[0-9]{1,9}') as is_num_tickets,
+        split_part(face_value_text, ' ', 1) as face_number
+    from typed
+),
+
+final as (
+    select
+        event_id,
+        event_ms,
+        gateway_host,
+        gateway_address,
+        orchestrator_address,
+        orch_url_norm,
+        -- Live AI manifests are "<n>_<model>"; NaaP strips the counter to get the model (§14.2).
+        coalesce(regexp_extract(manifest_id, '^[0-9]+_(.+)$', 1), '') as model,
+        face_value_text,
+        case
+            when is_wei then cast(face_number as decimal(38, 0))
+            -- Whole ETH and the fraction padded to 18 digits, joined as one integer: exact, no float.
+            when is_eth then cast(split_part(face_number, '.', 1) || rpad(split_part(face_number, '.', 2), 18, '0') as decimal(38, 0))
+        end as face_value_wei,
+        case when is_win_prob then cast(win_prob_text as decimal(11, 10)) end as win_prob,
+        case when is_num_tickets then cast(num_tickets_text as integer) end as num_tickets,
+        case
+            when gateway_address is null then 'missing sender'
+            when orchestrator_address is null then 'missing recipient'
+            when not (is_wei or is_eth) then 'faceValue is neither "<integer> WEI" nor "<decimal> ETH"'
+            when not is_win_prob then 'winProb is not a probability with at most 10 decimals'
+            when not is_num_tickets then 'numTickets is not a whole number'
+        end as parse_error
+    from checked
+)
+
+select * from final
+order by event_ms, event_id
