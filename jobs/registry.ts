@@ -6,6 +6,7 @@ import { leaderboardJobs } from './leaderboard/jobs.ts';
 import { loadtestJob } from './loadtest/bundles.ts';
 import { naapJobs } from './naap/jobs.ts';
 import { prometheusJobs } from './prometheus/jobs.ts';
+import { regionsJob } from './reference/regions.ts';
 import { subgraphJobs } from './subgraph/index.ts';
 import { UserError } from '../lib/errors.ts';
 
@@ -17,6 +18,7 @@ export const SOURCES: Record<string, Job[]> = {
   chain: chainJobs,
   leaderboard: leaderboardJobs,
   loadtest: [loadtestJob],
+  reference: [regionsJob],
 };
 
 export const ALL_JOBS: Job[] = Object.values(SOURCES).flat();

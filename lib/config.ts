@@ -15,6 +15,8 @@ export interface Endpoints {
   /** AI probes (the Cloud SPE deployment). */
   aiLeaderboard: string;
   loadtests: string;
+  /** Operator region rules (a YAML/JSON file or http(s) URL), applied before jobs/reference/regions.yml. */
+  regions: string;
 }
 
 export interface S3Settings {
@@ -49,6 +51,7 @@ export const ENDPOINT_VARS: Record<keyof Endpoints, string> = {
   leaderboard: 'LPDATA_LEADERBOARD_URL',
   aiLeaderboard: 'LPDATA_AI_LEADERBOARD_URL',
   loadtests: 'LPDATA_LOADTESTS',
+  regions: 'LPDATA_REGIONS',
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

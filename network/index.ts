@@ -14,6 +14,7 @@ import { writeLoadTests } from './loadtests.ts';
 import { startNaap } from './naap/server.ts';
 import { startPrometheus } from './prometheus/server.ts';
 import { planProtocol, type ProtocolPlan } from './protocol.ts';
+import { writeRegionRules } from './reference.ts';
 import { simulate } from './simulate.ts';
 import { startSubgraph } from './subgraph/server.ts';
 import { createWorld, type World, type WorldOptions } from './world.ts';
@@ -109,6 +110,7 @@ export async function startNetwork(opts: NetworkOptions): Promise<EmbeddedNetwor
       leaderboard: leaderboard.url,
       aiLeaderboard: leaderboard.url,
       loadtests: loadtestDir,
+      regions: await writeRegionRules(join(opts.dir, 'reference'), world),
     };
     log.info('embedded network ready', { ...endpoints, startup_ms: Date.now() - started });
     return {

@@ -25,9 +25,14 @@ interface Kept {
 }
 
 interface Bucket {
-  kept: Kept[];
-  rejected: { raw: string; reason: string }[];
+  kept: (Kept & { file: string })[];
+  rejected: { raw: string; reason: string; file: string }[];
   files: Set<string>;
+}
+
+export interface GatewayEventsOptions {
+  /** Test hook: called after each partition is committed (a throw here simulates a crash). */
+  afterPartition?: (committed: number) => void;
 }
 
 function bucketFor(map: Map<string, Bucket>, key: string): Bucket {
@@ -50,7 +55,7 @@ async function existing(dir: string): Promise<{ lines: string[]; rejected: { raw
   return { lines, rejected };
 }
 
-async function run(ctx: JobContext): Promise<JobResult> {
+async function run(ctx: JobContext, opts: GatewayEventsOptions): Promise<JobResult> {
   const started = Date.now();
   const { config, window, log } = ctx;
   const location = endpoint(config, 'gatewayEvents');
@@ -87,18 +92,18 @@ async function run(ctx: JobContext): Promise<JobResult> {
       if (!c.ok) {
         // Undatable or unreadable lines are kept under the day their file arrived.
         const b = bucketFor(buckets, `_invalid|${arrivalDay}`);
-        b.rejected.push({ raw: line, reason: c.reason });
+        b.rejected.push({ raw: line, reason: c.reason, file: key });
         b.files.add(key);
         continue;
       }
       const b = bucketFor(buckets, `${c.family}|${isoDay(ms(c.payloadMs))}`);
       b.files.add(key);
       if (seen.has(c.id)) {
-        b.rejected.push({ raw: line, reason: 'duplicate envelope id' });
+        b.rejected.push({ raw: line, reason: 'duplicate envelope id', file: key });
         continue;
       }
       seen.add(c.id);
-      b.kept.push({ id: c.id, payloadMs: c.payloadMs, line });
+      b.kept.push({ id: c.id, payloadMs: c.payloadMs, line, file: key });
     }
     bar.tick();
   }
@@ -107,6 +112,7 @@ async function run(ctx: JobContext): Promise<JobResult> {
   const manifests: SnapshotManifest[] = [];
   let kept = 0;
   let quarantined = 0;
+  let replayed = 0;
   for (const key of [...buckets.keys()].sort()) {
     const [entity, day] = key.split('|') as [Family | '_invalid', string];
     const b = buckets.get(key)!;
@@ -118,9 +124,18 @@ async function run(ctx: JobContext): Promise<JobResult> {
       const c = checkEvent(line);
       if (c.ok) all.set(c.id, { id: c.id, payloadMs: c.payloadMs, line });
     }
-    const rejected = [...prior.rejected, ...b.rejected];
-    quarantined += b.rejected.length;
+    // A run that stopped after committing this partition but before moving the watermark has
+    // already merged these files here; their lines are skipped, so a resumed run adds nothing twice.
+    const merged = new Set(priorFiles);
+    const fresh = b.rejected.filter((r) => !merged.has(r.file));
+    replayed += b.rejected.length - fresh.length;
+    const rejected = [...prior.rejected, ...fresh.map(({ raw, reason }) => ({ raw, reason }))];
+    quarantined += fresh.length;
     for (const k of b.kept) {
+      if (merged.has(k.file)) {
+        replayed++;
+        continue;
+      }
       // An id already in the partition from an earlier run is a re-delivery, not a new event.
       if (all.has(k.id)) {
         rejected.push({ raw: k.line, reason: 'duplicate envelope id' });
@@ -147,14 +162,16 @@ async function run(ctx: JobContext): Promise<JobResult> {
         ctx.fetchedAt,
       ),
     );
+    opts.afterPartition?.(manifests.length);
   }
   await writeWatermark(config.dataDir, SOURCE, 'archive', iso(ms(untilMs)));
-  if (read !== kept + quarantined) throw new Error(`gateway events do not reconcile: read ${read} != kept ${kept} + quarantined ${quarantined}`);
-  log.info('gateway events reconciled', { read, kept, quarantined, partitions: manifests.length });
+  if (read !== kept + quarantined + replayed) throw new Error(`gateway events do not reconcile: read ${read} != kept ${kept} + quarantined ${quarantined} + already stored ${replayed}`);
+  log.info('gateway events reconciled', { read, kept, quarantined, already_stored: replayed, partitions: manifests.length });
   return {
     job: 'gateway_events.archive',
     manifests,
-    read,
+    // Lines an interrupted earlier run already stored are not counted again.
+    read: read - replayed,
     rows: kept,
     quarantined,
     bytes: manifests.reduce((s, m) => s + m.bytes, 0),
@@ -163,11 +180,15 @@ async function run(ctx: JobContext): Promise<JobResult> {
   };
 }
 
-export const gatewayEventsJob: Job = {
-  name: 'gateway_events.archive',
-  source: SOURCE,
-  entity: 'archive',
-  version: VERSION,
-  description: 'Gateway event archives (Kafka-sink NDJSON.gz) -> one raw partition per family and payload day',
-  run,
-};
+export function createGatewayEventsJob(opts: GatewayEventsOptions = {}): Job {
+  return {
+    name: 'gateway_events.archive',
+    source: SOURCE,
+    entity: 'archive',
+    version: VERSION,
+    description: 'Gateway event archives (Kafka-sink NDJSON.gz) -> one raw partition per family and payload day',
+    run: (ctx) => run(ctx, opts),
+  };
+}
+
+export const gatewayEventsJob = createGatewayEventsJob();

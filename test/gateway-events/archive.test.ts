@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { gatewayEventsJob } from '../../jobs/gateway-events/archive.ts';
+import { createGatewayEventsJob, gatewayEventsJob } from '../../jobs/gateway-events/archive.ts';
+import { writeArchive } from '../../network/archive.ts';
+import { simulate } from '../../network/simulate.ts';
+import { createWorld } from '../../network/world.ts';
 import { loadConfig } from '../../lib/config.ts';
 import { logger } from '../../lib/log.ts';
 import { ms } from '../../lib/time.ts';
@@ -124,5 +127,35 @@ describe('gateway events connector', () => {
     expect(again.upToDate).toBe(true);
     expect(again.read).toBe(0);
     expect(await readFile(join(root, 'data/raw/gateway_events/stream_trace/date=2026-11-16/records.ndjson.gz'))).toEqual(before);
+  });
+});
+
+describe('gateway events connector after a crash', () => {
+  it('resumes a run that died between partition writes and ends with the same snapshot, nothing twice', async () => {
+    const world = createWorld({ seed: 'crash-test', scale: 0.2 });
+    await writeArchive(join(root, 'archives'), simulate(world), world.options.seed);
+    const whole = loadConfig({ LPDATA_DATA_DIR: join(root, 'whole'), LPDATA_GATEWAY_EVENTS: join(root, 'archives') });
+    const crashed = loadConfig({ LPDATA_DATA_DIR: join(root, 'crashed'), LPDATA_GATEWAY_EVENTS: join(root, 'archives') });
+    const undisturbed = await gatewayEventsJob.run({ config: whole, window: world.window, log });
+
+    const dying = createGatewayEventsJob({
+      afterPartition: (n) => {
+        if (n === 3) throw new Error('simulated crash');
+      },
+    });
+    await expect(dying.run({ config: crashed, window: world.window, log })).rejects.toThrow('simulated crash');
+    const resumed = await gatewayEventsJob.run({ config: crashed, window: world.window, log });
+    // Three partitions were already whole; the resumed run adds exactly the rest.
+    expect(resumed.rows + resumed.quarantined).toBeLessThan(undisturbed.rows + undisturbed.quarantined);
+    const digests = async (dataDir: string) => {
+      const out: Record<string, string> = {};
+      for (const m of undisturbed.manifests) {
+        const dir = join(dataDir, 'raw', 'gateway_events', m.entity, m.partition);
+        out[`${m.entity}/${m.partition}/records`] = (await readFile(join(dir, 'records.ndjson.gz'))).toString('base64');
+        out[`${m.entity}/${m.partition}/quarantine`] = await readFile(join(dir, 'quarantine.ndjson'), 'utf8').catch(() => '');
+      }
+      return out;
+    };
+    expect(await digests(join(root, 'crashed'))).toEqual(await digests(join(root, 'whole')));
   });
 });

@@ -1,0 +1,31 @@
+-- Loads raw NaaP /v1/requests/ai-batch/jobs rows; makes one typed row per stored row (§3).
+with source as (
+    select json, md5(json::varchar) as record_hash from raw_naap_ai_batch_jobs
+),
+
+typed as (
+    select
+        -- Paging can hand the same row out twice; core dedupes by request id, staging keeps both.
+        record_hash || '-' || row_number() over (partition by record_hash) as record_key,
+        json ->> '$.request_id' as request_id,
+        coalesce(json ->> '$.org', '') as org,
+        coalesce(json ->> '$.gateway', '') as gateway_host,
+        coalesce(json ->> '$.pipeline', '') as pipeline,
+        coalesce(json ->> '$.model_id', '') as model,
+        epoch_ms(try_cast(json ->> '$.completed_at' as timestamptz)) as completed_at_ms,
+        try_cast(json ->> '$.success' as boolean) as success,
+        try_cast(json ->> '$.tries' as integer) as tries,
+        try_cast(json ->> '$.duration_ms' as bigint) as duration_ms,
+        nullif(lower(json ->> '$.orch_url'), '') as orch_url_norm,
+        nullif(json ->> '$.selection_outcome', '') as selection_outcome,
+        nullif(json ->> '$.gpu_model_name', '') as gpu_model_name,
+        nullif(json ->> '$.attribution_status', '') as naap_attribution_status
+    from source
+),
+
+final as (
+    select * from typed
+)
+
+select * from final
+order by completed_at_ms, request_id, record_key
