@@ -23,6 +23,11 @@ export interface RequestOptions {
   log?: Logger;
   /** Called before every attempt; lets a connector keep under a rate limit. */
   beforeAttempt?: () => Promise<void>;
+  /**
+   * Checks a 2xx body; a problem it returns is retried like a 5xx (a body cut short in transfer
+   * arrives with status 200).
+   */
+  checkBody?: (text: string) => string | undefined;
 }
 
 export interface HttpResult {
@@ -61,7 +66,9 @@ export async function request(url: string, opts: RequestOptions = {}): Promise<H
         signal: AbortSignal.timeout(opts.timeoutMs ?? 30_000),
       });
       const text = await res.text();
-      if (res.ok) return { status: res.status, headers: res.headers, text, attempts: attempt };
+      const bodyProblem = res.ok ? opts.checkBody?.(text) : undefined;
+      if (res.ok && !bodyProblem) return { status: res.status, headers: res.headers, text, attempts: attempt };
+      if (bodyProblem) throw new BodyError(url, bodyProblem);
       lastError = new HttpError(url, res.status, text);
       if (!retryable(res.status)) throw lastError;
       const hinted = retryAfterMs(res.headers.get('retry-after'));
@@ -78,13 +85,25 @@ export async function request(url: string, opts: RequestOptions = {}): Promise<H
   throw lastError instanceof Error ? lastError : new Error(String(lastError));
 }
 
-export async function requestJson<T = unknown>(url: string, opts: RequestOptions = {}): Promise<{ body: T; text: string; attempts: number }> {
-  const res = await request(url, { ...opts, headers: { accept: 'application/json', ...(opts.headers ?? {}) } });
-  try {
-    return { body: JSON.parse(res.text) as T, text: res.text, attempts: res.attempts };
-  } catch {
-    throw new Error(`response from ${redactUrl(url)} is not JSON (first bytes: ${JSON.stringify(res.text.slice(0, 80))})`);
+class BodyError extends Error {
+  constructor(url: string, problem: string) {
+    super(`response from ${redactUrl(url)}: ${problem}`);
+    this.name = 'BodyError';
   }
+}
+
+function jsonProblem(text: string): string | undefined {
+  try {
+    JSON.parse(text);
+    return undefined;
+  } catch {
+    return `body is not complete JSON (${text.length} bytes, ends ${JSON.stringify(text.slice(-40))})`;
+  }
+}
+
+export async function requestJson<T = unknown>(url: string, opts: RequestOptions = {}): Promise<{ body: T; text: string; attempts: number }> {
+  const res = await request(url, { ...opts, headers: { accept: 'application/json', ...(opts.headers ?? {}) }, checkBody: jsonProblem });
+  return { body: JSON.parse(res.text) as T, text: res.text, attempts: res.attempts };
 }
 
 /**

@@ -36,7 +36,10 @@ export function checkLayers(models: Model[]): LayerProblem[] {
     if (/\bread_[a-z_]+\s*\(/.test(sql) || /\b(parquet_scan|glob)\s*\(/.test(sql)) {
       problems.push({ model: name, problem: 'opens files itself (read_*/parquet_scan/glob); declare an input instead' });
     }
-    if (/'[^']*(\/|\.parquet|\.json|\.csv|s3:)[^']*'/.test(sql.replace(/'\$[^']*'/g, "''"))) {
+    // String literals are scanned one by one, left to right, so a division between two literals
+    // is not mistaken for a path; JSON paths ('$.a.b') are not file paths.
+    const literals = sql.match(/'(?:[^']|'')*'/g) ?? [];
+    if (literals.some((s) => !s.startsWith("'$") && /\/|\.parquet|\.json|\.csv|s3:/.test(s))) {
       problems.push({ model: name, problem: 'contains a string that looks like a path or URL; models read declared inputs only' });
     }
     for (const other of [...layerOf.keys(), ...rawNames]) {

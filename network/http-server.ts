@@ -8,6 +8,8 @@ export interface Reply {
   status: number;
   headers?: Record<string, string>;
   body: string;
+  /** Tests: hold the reply this long first (a slow or hung upstream). */
+  delayMs?: number;
 }
 
 export interface PeerRequest {
@@ -55,7 +57,9 @@ export async function startHttpServer(handler: Handler): Promise<PeerServer> {
       Promise.resolve()
         .then(() => fault ?? handler(peerReq))
         .catch((err: unknown): Reply => ({ status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: `internal error: ${String(err)}\n` }))
-        .then((reply) => {
+        .then(async (reply) => {
+          if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
+          if (res.destroyed) return;
           res.writeHead(reply.status, { 'content-length': Buffer.byteLength(reply.body), ...(reply.headers ?? {}) });
           res.end(reply.body);
         });

@@ -1,5 +1,6 @@
 -- Loads typed trace, status and error events; makes one row per live session in NaaP's terms
--- (livepeer-sources §12.1: identity, classification with precedence, excusal, latency edges, swaps).
+-- (livepeer-sources §12.1: identity, classification with precedence, excusal, latency edges, swaps,
+-- health signals) with the region of the serving URI and of the gateway.
 with trace as (
     select * from stg_stream_trace
     where not is_noise and stream_id is not null and request_id is not null
@@ -25,6 +26,14 @@ errors as (
 
 uri_map as (
     select orch_url_norm, orchestrator_address from core_orchestrator_uri_map
+),
+
+orchestrator_regions as (
+    select host_key as last_orch_url_norm, region from core_host_regions where host_kind = 'orchestrator'
+),
+
+gateway_regions as (
+    select host_key as gateway_host, region as gateway_region from core_host_regions where host_kind = 'gateway'
 ),
 
 edges as (
@@ -57,7 +66,8 @@ status_agg as (
         bool_or(output_fps > 0) as any_positive_fps,
         min(start_time_ms) as runner_start_ms,
         arg_min(model, event_ms) as first_model,
-        max(event_ms) as last_status_ms
+        -- Last seen on the gateway clock, like every other edge of the session.
+        max(envelope_ms) as last_status_ms
     from status
     group by stream_id, request_id
 ),
@@ -123,11 +133,15 @@ sessions as (
         coalesce(r.excusable_error_count, 0) as excusable_error_count,
         a.orchestrator_address,
         a.last_orch_url_norm,
-        coalesce(a.orchestrator_changes, 0) as orchestrator_changes
+        coalesce(a.orchestrator_changes, 0) as orchestrator_changes,
+        coalesce(o.region, 'unknown') as region,
+        coalesce(g.gateway_region, 'unknown') as gateway_region
     from edges as e
     left join status_agg as s using (stream_id, request_id)
     left join error_agg as r using (stream_id, request_id)
     left join attribution as a using (stream_id, request_id)
+    left join orchestrator_regions as o using (last_orch_url_norm)
+    left join gateway_regions as g on g.gateway_host = coalesce(e.gateway_host, '')
 ),
 
 final as (
@@ -136,6 +150,7 @@ final as (
         stream_id,
         request_id,
         gateway_host,
+        gateway_region,
         requested_at_ms,
         requested_at_ms is not null as is_requested,
         'live-video-to-video' as pipeline,
@@ -147,6 +162,7 @@ final as (
             when last_orch_url_norm is not null then 'unresolved'
             else 'no_orchestrator'
         end as attribution_status,
+        region,
         playable_at_ms is not null as is_startup_success,
         case
             when playable_at_ms is not null then 'success'
@@ -163,6 +179,11 @@ final as (
         status_samples > 0 and not coalesce(any_positive_fps, false) as is_zero_output_fps,
         swaps_confirmed,
         greatest(orchestrator_changes - swaps_confirmed, 0) as swaps_inferred,
+        -- A session is swapped once: confirmed when a swap event was seen, else inferred.
+        case
+            when swaps_confirmed > 0 then 'confirmed'
+            when orchestrator_changes > 0 then 'inferred'
+        end as swap_kind,
         status_samples,
         output_fps_sum,
         error_count,
@@ -170,6 +191,9 @@ final as (
         case when first_processed_ms >= requested_at_ms then first_processed_ms - requested_at_ms end as startup_latency_ms,
         case when runner_first_output_ms >= first_ingest_sent_ms then runner_first_output_ms - first_ingest_sent_ms end as e2e_latency_ms,
         case when playable_at_ms >= runner_start_ms then playable_at_ms - runner_start_ms end as prompt_to_first_frame_ms,
+        -- RULE-LIFECYCLE-007: a status sample, the first processed segment, the playable edge.
+        (status_samples > 0)::integer + (first_processed_ms is not null)::integer + (playable_at_ms is not null)::integer as health_signals,
+        case when requested_at_ms is not null then 3 else 0 end as health_signals_expected,
         first_event_ms,
         greatest(last_event_ms, coalesce(last_status_ms, last_event_ms), coalesce(closed_at_ms, last_event_ms)) as last_seen_ms,
         closed_at_ms is not null as has_close_edge

@@ -50,11 +50,13 @@ final as (
         case when event in ('WinningTicketRedeemed', 'WinningTicketTransfer') then lower(args ->> '$.recipient') end as orchestrator_address,
         amount_wei,
         amount_wei * 0.000000000000000001::decimal(18, 18) as amount_eth,
-        -- winProb is a uint256 scaled by 2^256 - 1; kept as text, and as a probability.
+        -- winProb is a uint256 scaled by 2^256 - 1; kept as text, and as a probability (in a double,
+        -- dividing by 2^256 - 1 and multiplying by 2^-256 give the same value).
         case when event = 'WinningTicketRedeemed' then args ->> '$.winProb' end as win_prob_uint256,
-        case when event = 'WinningTicketRedeemed' then try_cast(args ->> '$.winProb' as double) / (2::double ** 256 - 1) end as win_prob,
+        case when event = 'WinningTicketRedeemed' then try_cast(args ->> '$.winProb' as double) * pow(2.0, -256) end as win_prob,
         -- auxData is 64 bytes: the ticket's creation round, then that round's block hash.
-        case when length(aux_data) = 130 then try_cast('0x' || substr(aux_data, 3, 64) as hugeint) end as creation_round,
+        -- (DuckDB parses at most 16 hex digits, so the leading zeros go first; round 0 is '0x0'.)
+        case when length(aux_data) = 130 then try_cast('0x' || coalesce(nullif(ltrim(substr(aux_data, 3, 64), '0'), ''), '0') as bigint) end as creation_round,
         cast(args as varchar) as args_json
     from named
 )

@@ -1,0 +1,66 @@
+-- Loads leaderboard probe results; makes probe counts, success, round-trip time and errors per day,
+-- orchestrator, tester region and workflow (display names merged into slugs).
+with probes as (
+    select * from core_probe_results
+    where window_from_ms >= getvariable('window_from_ms')
+        and window_from_ms < getvariable('window_to_ms')
+),
+
+daily as (
+    select
+        day,
+        orchestrator_address,
+        region,
+        job_type,
+        pipeline,
+        model,
+        count(*) as probe_count,
+        sum(success_rate) as probe_success_sum,
+        sum(round_trip_time_s) as probe_rtt_sum_s,
+        count(*) filter (where is_rtt_sample) as probe_rtt_sample_count,
+        quantile_cont(round_trip_time_s, 0.5) filter (where is_rtt_sample) as probe_rtt_p50_s,
+        quantile_cont(round_trip_time_s, 0.95) filter (where is_rtt_sample) as probe_rtt_p95_s,
+        cast(sum(error_count) as bigint) as probe_error_count
+    from probes
+    group by day, orchestrator_address, region, job_type, pipeline, model
+),
+
+rates as (
+    select
+        *,
+        probe_success_sum / probe_count as probe_success_rate,
+        probe_rtt_sum_s / probe_count as probe_rtt_mean_s,
+        -- Wilson score interval, z = 1.96 (95%); transcoding successes are fractional, so there
+        -- each probe is one trial weighted by its success fraction.
+        1.959963984540054 as z
+    from daily
+),
+
+final as (
+    select
+        day,
+        orchestrator_address,
+        region,
+        job_type,
+        pipeline,
+        model,
+        probe_count,
+        probe_success_sum,
+        probe_success_rate,
+        (probe_success_rate + z * z / (2 * probe_count)
+            - z * sqrt(probe_success_rate * (1 - probe_success_rate) / probe_count + z * z / (4 * probe_count * probe_count)))
+            / (1 + z * z / probe_count) as probe_success_rate_ci_low,
+        (probe_success_rate + z * z / (2 * probe_count)
+            + z * sqrt(probe_success_rate * (1 - probe_success_rate) / probe_count + z * z / (4 * probe_count * probe_count)))
+            / (1 + z * z / probe_count) as probe_success_rate_ci_high,
+        probe_rtt_sum_s,
+        probe_rtt_mean_s,
+        probe_rtt_sample_count,
+        probe_rtt_p50_s,
+        probe_rtt_p95_s,
+        probe_error_count
+    from rates
+)
+
+select * from final
+order by day, orchestrator_address, region, job_type, pipeline, model

@@ -1,0 +1,54 @@
+-- Loads raw subgraph Pool entities (one per orchestrator per round in the active set); makes one
+-- typed row per distinct version seen in any snapshot: stake at the round's start, fees, and the
+-- reward tokens (NULL until reward() is called).
+with source as (
+    select json from raw_subgraph_pools
+),
+
+typed as (
+    select
+        json ->> '$.id' as pool_id,
+        md5(cast(json as varchar)) as version_hash,
+        try_cast(json ->> '$.round.id' as bigint) as round,
+        lower(json ->> '$.delegate.id') as orchestrator_address,
+        json ->> '$.totalStake' as stake_text,
+        json ->> '$.fees' as fees_text,
+        json ->> '$.rewardTokens' as reward_text,
+        try_cast(json ->> '$.rewardCut' as bigint) as reward_cut_ppm,
+        try_cast(json ->> '$.feeShare' as bigint) as fee_share_ppm
+    from source
+),
+
+plain as (
+    -- BigDecimal text may use an exponent; DECIMAL(38,18) renders it as plain digits.
+    select
+        * exclude (stake_text, fees_text, reward_text),
+        case when regexp_matches(stake_text, '[eE]') then try_cast(stake_text as decimal(38, 18))::varchar else stake_text end as stake_plain,
+        case when regexp_matches(fees_text, '[eE]') then try_cast(fees_text as decimal(38, 18))::varchar else fees_text end as fees_plain,
+        case when regexp_matches(reward_text, '[eE]') then try_cast(reward_text as decimal(38, 18))::varchar else reward_text end as reward_plain
+    from typed
+),
+
+final as (
+    -- Base units: integer part × 1e18 + the fraction padded to 18 digits (exact; amounts are never negative).
+    select distinct
+        pool_id,
+        version_hash,
+        round,
+        orchestrator_address,
+        try_cast(stake_plain as decimal(38, 18)) as total_stake_lpt,
+        try_cast(try_cast(split_part(stake_plain, '.', 1) as hugeint) * 1000000000000000000::hugeint
+            + try_cast(rpad(split_part(stake_plain, '.', 2), 18, '0') as hugeint) as decimal(38, 0)) as total_stake_wei,
+        try_cast(fees_plain as decimal(38, 18)) as fees_eth,
+        try_cast(try_cast(split_part(fees_plain, '.', 1) as hugeint) * 1000000000000000000::hugeint
+            + try_cast(rpad(split_part(fees_plain, '.', 2), 18, '0') as hugeint) as decimal(38, 0)) as fees_wei,
+        try_cast(reward_plain as decimal(38, 18)) as reward_lpt,
+        try_cast(try_cast(split_part(reward_plain, '.', 1) as hugeint) * 1000000000000000000::hugeint
+            + try_cast(rpad(split_part(reward_plain, '.', 2), 18, '0') as hugeint) as decimal(38, 0)) as reward_wei,
+        reward_cut_ppm,
+        fee_share_ppm
+    from plain
+)
+
+select * from final
+order by round, orchestrator_address, version_hash
