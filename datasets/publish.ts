@@ -154,6 +154,8 @@ async function readJson<T>(store: ObjectStore, key: string): Promise<T | undefin
 export interface PublishOptions {
   dataDir: string;
   storeUri: string;
+  /** An already-open store (tests pass one that fails part-way). */
+  store?: ObjectStore;
   s3?: S3Settings;
   window: Window;
   built: BuiltModel[];
@@ -170,7 +172,7 @@ export interface Published {
 }
 
 export async function publishAll(opts: PublishOptions): Promise<Published[]> {
-  const store = await openStore(opts.storeUri, opts.s3);
+  const store = opts.store ?? (await openStore(opts.storeUri, opts.s3));
   const models = new Map<string, Model>(discoverModels(opts.modelsDir ?? MODELS_DIR).map((m) => [m.contract.name, m]));
   const out: Published[] = [];
   for (const desc of loadDescriptors(opts.datasetsDir)) {
@@ -189,7 +191,12 @@ export async function publishAll(opts: PublishOptions): Promise<Published[]> {
     const builtModel = opts.built.find((b) => b.name === desc.model);
     const rows = builtModel?.rows ?? Number((await countRows(path)));
     let created = false;
-    if (!(await store.exists(manifestKey))) {
+    const existing = await readJson<ReleaseManifest>(store, manifestKey);
+    if (existing && existing.files[0]?.sha256 !== digest) {
+      // Cannot happen for honest content-addressed ids; a store edited by hand would be overwritten.
+      throw new UserError(`release ${prefix} already exists with other content; refusing to publish into it`, 'releases are immutable: investigate the store, never overwrite a release');
+    }
+    if (!existing) {
       await store.put(`${prefix}/part-0.parquet`, bytes);
       const cols = new Map(model.contract.columns.map((c) => [c.name, c]));
       const manifest: ReleaseManifest = {

@@ -33,6 +33,8 @@ export interface RequestOptions {
 export interface HttpResult {
   status: number;
   headers: Headers;
+  /** The body as received (Parquet and other binary objects). */
+  bytes: Buffer;
   text: string;
   attempts: number;
 }
@@ -65,9 +67,10 @@ export async function request(url: string, opts: RequestOptions = {}): Promise<H
         body: opts.body,
         signal: AbortSignal.timeout(opts.timeoutMs ?? 30_000),
       });
-      const text = await res.text();
+      const bytes = Buffer.from(await res.arrayBuffer());
+      const text = bytes.toString('utf8');
       const bodyProblem = res.ok ? opts.checkBody?.(text) : undefined;
-      if (res.ok && !bodyProblem) return { status: res.status, headers: res.headers, text, attempts: attempt };
+      if (res.ok && !bodyProblem) return { status: res.status, headers: res.headers, bytes, text, attempts: attempt };
       if (bodyProblem) throw new BodyError(url, bodyProblem);
       lastError = new HttpError(url, res.status, text);
       if (!retryable(res.status)) throw lastError;

@@ -13,6 +13,8 @@ import { allMetrics, loadRegistry, metricPage, registryProblems } from '../../li
 import { buildPath } from '../../lib/model-runner.ts';
 import { DAY_MS, floorDay, iso, ms, parseWindow, type Window } from '../../lib/time.ts';
 import { checkSchema, loadDescriptors, parquetSchema } from '../../datasets/publish.ts';
+import { formatReport, verifyRelease } from '../../datasets/verify.ts';
+import { mirror } from '../../datasets/mirror.ts';
 import { startNetwork, type EmbeddedNetwork } from '../../network/index.ts';
 import type { WorldOptions } from '../../network/world.ts';
 import { buildSite } from '../../site/scripts/build.ts';
@@ -248,6 +250,30 @@ The registry lives in models/metrics/*.yml; see models/metrics/README.md for its
         process.stdout.write(`${f.title} (${f.family})\n`);
         for (const m of f.metrics) process.stdout.write(`  ${m.id.padEnd(36)} ${m.unit.padEnd(12)} ${m.status.padEnd(12)} ${m.formula}\n`);
       }
+    },
+  },
+  verify: {
+    summary: 'verify a release: every checksum, row count and schema, and each ratio recomputed from its parts',
+    usage: `lpdata verify <manifest.json path | s3://... | https://...> [--json]
+
+Exits 0 only when every check passes; a failing check names the object.`,
+    options: { help: COMMON.help!, json: { type: 'boolean' } },
+    async run(v, args) {
+      if (args.length !== 1) throw new UserError('verify takes one manifest location', 'e.g. lpdata verify data/store/orchestrator_workflow_hourly/v1/<release>/manifest.json');
+      const report = await verifyRelease(args[0]!, loadConfig().s3);
+      process.stdout.write(v.json ? stableJson(report) + '\n' : formatReport(report));
+      if (!report.ok) throw new UserError(`release ${report.release_id} failed ${report.checks.filter((c) => !c.ok).length} check(s)`, 'the failing objects are listed above; re-publish or re-mirror them');
+    },
+  },
+  mirror: {
+    summary: 'copy releases from one store to another (folders or s3://) and verify every copy',
+    usage: 'lpdata mirror <from-store> <to-store> [--dataset ID ...]',
+    options: { help: COMMON.help!, dataset: { type: 'string', multiple: true } },
+    async run(v, args) {
+      if (args.length !== 2) throw new UserError('mirror takes a source and a destination store', 'e.g. lpdata mirror data/store s3://bucket/livepeer-network-data');
+      const reports = await mirror(args[0]!, args[1]!, log, { s3: loadConfig().s3, datasets: v.dataset as string[] | undefined });
+      for (const r of reports) process.stdout.write(formatReport(r));
+      if (reports.some((r) => !r.ok)) throw new UserError('some mirrored releases failed verification', 'see the FAIL lines above');
     },
   },
   jobs: {

@@ -76,7 +76,8 @@ final as (
         count(distinct event_id) filter (where conn_quality = 'bad') as bad_quality_samples,
         count(track_index) as track_samples,
         count(jitter_ms) as jitter_samples,
-        sum(jitter_ms) as jitter_ms_sum,
+        -- Summed as decimals so the total does not depend on the order rows are added in.
+        cast(sum(cast(jitter_ms as decimal(18, 6))) as double) as jitter_ms_sum,
         quantile_cont(jitter_ms, 0.95) as p95_jitter_ms,
         cast(coalesce(sum(packets_lost), 0) as bigint) as packets_lost,
         cast(coalesce(sum(packets_received), 0) as bigint) as packets_received,

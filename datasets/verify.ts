@@ -1,0 +1,126 @@
+// Independent verification of a release: fetch every object the manifest names, check bytes and
+// sha256, read the Parquet back for row counts and schema, and recompute each published ratio
+// from the additive parts released beside it.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { openSession, queryRows, sqlIdent, sqlString } from '../lib/duckdb.ts';
+import { UserError } from '../lib/errors.ts';
+import { sha256 } from '../lib/hash.ts';
+import { request } from '../lib/http.ts';
+import { allMetrics, loadRegistry } from '../lib/metrics.ts';
+import { openStore } from '../lib/objects.ts';
+import { METRICS_DIR } from '../lib/paths.ts';
+import type { S3Settings } from '../lib/config.ts';
+import type { ReleaseManifest } from './publish.ts';
+
+export interface Check {
+  check: string;
+  object: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface VerifyReport {
+  manifest: string;
+  dataset_id: string;
+  release_id: string;
+  ok: boolean;
+  checks: Check[];
+}
+
+/** Reads an object next to (or at) a manifest location: a path, an s3:// key or an http(s) URL. */
+async function fetcher(location: string, s3?: S3Settings): Promise<(rel: string) => Promise<Buffer>> {
+  if (/^https?:\/\//.test(location)) {
+    const base = new URL('.', location);
+    return async (rel) => (await request(new URL(rel, base).toString(), { retries: 3 })).bytes;
+  }
+  if (location.startsWith('s3://')) {
+    const m = /^s3:\/\/([^/]+)\/(.*)$/.exec(location);
+    if (!m) throw new UserError(`"${location}" is not an s3:// object`, 'write it as s3://bucket/path/manifest.json');
+    const dir = dirname(m[2]!);
+    const store = await openStore(`s3://${m[1]}/${dir === '.' ? '' : dir}`, s3);
+    return (rel) => store.get(rel);
+  }
+  const dir = dirname(resolve(location));
+  return (rel) => readFile(join(dir, rel));
+}
+
+export async function verifyRelease(location: string, s3?: S3Settings): Promise<VerifyReport> {
+  const name = location.split('/').pop() ?? '';
+  const get = await fetcher(location, s3);
+  const manifestBytes = await get(name).catch((err: unknown) => {
+    throw new UserError(`cannot read manifest ${location}: ${err instanceof Error ? err.message : String(err)}`, 'pass the path or URL of a release manifest.json');
+  });
+  const manifest = JSON.parse(manifestBytes.toString('utf8')) as ReleaseManifest;
+  const checks: Check[] = [];
+  const add = (check: string, object: string, ok: boolean, detail: string) => checks.push({ check, object, ok, detail });
+  const tmp = await mkdtemp(join(tmpdir(), 'lp-verify-'));
+  try {
+    const local: string[] = [];
+    let rows = 0;
+    for (const f of manifest.files) {
+      let bytes: Buffer;
+      try {
+        bytes = await get(f.path);
+      } catch (err) {
+        add('present', f.path, false, `missing: ${err instanceof Error ? err.message : String(err)}`);
+        continue;
+      }
+      add('bytes', f.path, bytes.length === f.bytes, `${bytes.length} bytes, manifest says ${f.bytes}`);
+      const digest = sha256(bytes);
+      add('sha256', f.path, digest === f.sha256, digest === f.sha256 ? digest : `${digest}, manifest says ${f.sha256}`);
+      const p = join(tmp, f.path.replaceAll('/', '_'));
+      await writeFile(p, bytes);
+      let n: number | undefined;
+      const s = await openSession({ allowedPaths: [p] });
+      try {
+        n = Number((await queryRows<{ n: bigint }>(s.conn, `SELECT count(*) AS n FROM read_parquet(${sqlString(p)})`))[0]!.n);
+        local.push(p);
+      } catch (err) {
+        add('parquet readable', f.path, false, err instanceof Error ? err.message.split('\n')[0]! : String(err));
+      } finally {
+        s.close();
+      }
+      if (n !== undefined) {
+        add('rows', f.path, n === f.rows, `${n} rows, manifest says ${f.rows}`);
+        rows += n;
+      }
+    }
+    add('row_count', 'manifest.json', rows === manifest.row_count, `${rows} rows in files, manifest says ${manifest.row_count}`);
+    if (local.length === manifest.files.length && local.length > 0) {
+      const s = await openSession({ allowedPaths: local });
+      try {
+        const from = `read_parquet([${local.map(sqlString).join(', ')}])`;
+        const cols = await queryRows<{ column_name: string; column_type: string }>(s.conn, `DESCRIBE SELECT * FROM ${from}`);
+        const got = cols.map((c) => `${c.column_name} ${c.column_type}`).join(', ');
+        const want = manifest.schema.map((c) => `${c.name} ${c.type}`).join(', ');
+        add('schema', 'manifest.json', got === want, got === want ? `${cols.length} columns` : `files: ${got}; manifest: ${want}`);
+        // Each ratio in the registry whose parts are released beside it is recomputed row by row.
+        const names = new Set(cols.map((c) => c.column_name));
+        for (const m of allMetrics(loadRegistry(METRICS_DIR))) {
+          if (m.aggregation !== 'ratio' || m.parts.length !== 2 || !names.has(m.id) || !m.parts.every((p) => names.has(p))) continue;
+          const [num, den] = m.parts.map(sqlIdent) as [string, string];
+          const bad = await queryRows<{ n: bigint }>(
+            s.conn,
+            `SELECT count(*) AS n FROM ${from} WHERE NOT ((${den} = 0 AND ${sqlIdent(m.id)} IS NULL) OR abs(${sqlIdent(m.id)} - ${num} / ${den}) <= 1e-9)`,
+          );
+          add('recomputed', m.id, Number(bad[0]!.n) === 0, `${m.id} = ${m.formula}: ${bad[0]!.n} rows differ`);
+        }
+      } finally {
+        s.close();
+      }
+    }
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+  return { manifest: location, dataset_id: manifest.dataset_id, release_id: manifest.release_id, ok: checks.every((c) => c.ok), checks };
+}
+
+export function formatReport(r: VerifyReport): string {
+  const lines = [`release ${r.dataset_id} ${r.release_id} (${r.manifest})`];
+  for (const c of r.checks) lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.check.padEnd(17)} ${c.object.padEnd(28)} ${c.detail}`);
+  lines.push(r.ok ? `verified: ${r.checks.length} checks passed` : `NOT verified: ${r.checks.filter((c) => !c.ok).length} of ${r.checks.length} checks failed`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,24 @@
+-- Loads hourly ticket economics; makes daily tickets per paying gateway (on-chain sender), receiving
+-- orchestrator and workflow by summing the hourly parts.
+with payments as (
+    select * from core_gateway_payments_hourly
+),
+
+final as (
+    select
+        cast(hour as date) as day,
+        gateway_address,
+        orchestrator_address,
+        pipeline,
+        model,
+        cast(sum(payment_events) as bigint) as payment_events,
+        cast(sum(unparsed_payment_events) as bigint) as unparsed_payment_events,
+        cast(sum(tickets_sent) as bigint) as tickets_sent,
+        cast(sum(ticket_face_value_wei) as decimal(38, 0)) as ticket_face_value_wei,
+        cast(sum(expected_value_wei) as decimal(38, 10)) as expected_value_wei
+    from payments
+    group by cast(hour as date), gateway_address, orchestrator_address, pipeline, model
+)
+
+select * from final
+order by day, gateway_address nulls last, orchestrator_address nulls last, pipeline, model
