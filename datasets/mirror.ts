@@ -22,7 +22,7 @@ export async function mirror(fromUri: string, toUri: string, log: Logger, opts: 
       const dir = r.manifest.replace(/manifest\.json$/, '');
       const manifest = await json<ReleaseManifest>(from, r.manifest);
       if (!(await to.exists(r.manifest))) {
-        for (const f of manifest.files) await to.put(dir + f.path, await from.get(dir + f.path));
+        for (const f of [...manifest.files, ...(manifest.attachments ?? [])]) await to.put(dir + f.path, await from.get(dir + f.path));
         await to.put(r.manifest, await from.get(r.manifest));
         log.info('release copied', { dataset: entry.id, release_id: r.release_id, files: manifest.files.length });
       }

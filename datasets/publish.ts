@@ -16,6 +16,7 @@ import { openStore, type ObjectStore } from '../lib/objects.ts';
 import type { S3Settings } from '../lib/config.ts';
 import { iso, isoDay, ms, type Window } from '../lib/time.ts';
 import { DATASETS_DIR, MODELS_DIR } from '../lib/paths.ts';
+import { datapackage, orchestratorsIn, qualityReport, summary, viewsSql } from './access.ts';
 
 export interface Descriptor {
   id: string;
@@ -49,6 +50,8 @@ export interface ReleaseManifest {
   sources: { source: string; entity: string; partitions: number; rows: number; watermark: string | null }[];
   checks: { test: string; passed: boolean }[];
   commit: string;
+  /** Objects beside the data: datapackage.json, quality.json, summary.json (verified like the data). */
+  attachments: { path: string; bytes: number; sha256: string }[];
 }
 
 export interface CatalogEntry {
@@ -175,6 +178,7 @@ export async function publishAll(opts: PublishOptions): Promise<Published[]> {
   const store = opts.store ?? (await openStore(opts.storeUri, opts.s3));
   const models = new Map<string, Model>(discoverModels(opts.modelsDir ?? MODELS_DIR).map((m) => [m.contract.name, m]));
   const out: Published[] = [];
+  const latestParts: { id: string; manifestKey: string; files: string[] }[] = [];
   for (const desc of loadDescriptors(opts.datasetsDir)) {
     const model = models.get(desc.model);
     if (!model || model.contract.layer !== 'published') throw new UserError(`dataset ${desc.id} names model ${desc.model}, which is not a published model`, 'point `model:` at a model under models/published/');
@@ -199,7 +203,7 @@ export async function publishAll(opts: PublishOptions): Promise<Published[]> {
     if (!existing) {
       await store.put(`${prefix}/part-0.parquet`, bytes);
       const cols = new Map(model.contract.columns.map((c) => [c.name, c]));
-      const manifest: ReleaseManifest = {
+      const manifest: Omit<ReleaseManifest, 'attachments'> = {
         dataset_id: desc.id,
         title: desc.title,
         version: desc.version,
@@ -215,16 +219,39 @@ export async function publishAll(opts: PublishOptions): Promise<Published[]> {
         checks: (builtModel?.tests ?? []).map((t) => ({ test: t.test, passed: t.passed })),
         commit: producingCommit(),
       };
+      const previous = await previousRelease(store, desc.id);
+      const known = existsSync(join(opts.dataDir, 'build', 'core', 'core_orchestrator_uri_map.parquet')) ? await countRows(join(opts.dataDir, 'build', 'core', 'core_orchestrator_uri_map.parquet')) : null;
+      const metricCols = model.contract.columns.filter((c) => c.kind === 'metric').map((c) => c.name);
+      const attachments: ReleaseManifest['attachments'] = [];
+      for (const [name, body] of [
+        ['datapackage.json', datapackage(desc, manifest, model.contract)],
+        ['quality.json', qualityReport(manifest, previous, { inRelease: await orchestratorsIn(path, schema), known })],
+        ['summary.json', { dataset_id: desc.id, release_id: releaseId, window: manifest.window, ...(await summary(path, schema, metricCols)) }],
+      ] as const) {
+        const text = stableJson(body) + '\n';
+        await store.put(`${prefix}/${name}`, text);
+        attachments.push({ path: name, bytes: Buffer.byteLength(text), sha256: sha256(text) });
+      }
       // The manifest goes last: a release without one is invisible and is completed by the next run.
-      await store.put(manifestKey, stableJson(manifest) + '\n');
+      await store.put(manifestKey, stableJson({ ...manifest, attachments }) + '\n');
       created = true;
     }
     await store.put(`${desc.id}/latest.json`, stableJson({ dataset_id: desc.id, version: desc.version, release_id: releaseId, manifest: `v${major}/${releaseId}/manifest.json` }) + '\n');
     await updateCatalog(store, desc, releaseId, manifestKey, opts.window);
+    latestParts.push({ id: desc.id, manifestKey, files: ['part-0.parquet'] });
     opts.log.info(created ? 'release published' : 'release unchanged', { dataset: desc.id, release_id: releaseId, rows, store: store.uri });
     out.push({ dataset_id: desc.id, release_id: releaseId, manifest: `${store.uri}/${manifestKey}`, created });
   }
+  await store.put('views.sql', viewsSql(latestParts));
   return out;
+}
+
+/** The dataset's latest release before this publish, for row-count drift. */
+async function previousRelease(store: ObjectStore, id: string): Promise<{ release_id: string; row_count: number } | undefined> {
+  const latest = await readJson<{ release_id: string; manifest: string }>(store, `${id}/latest.json`);
+  if (!latest) return undefined;
+  const m = await readJson<ReleaseManifest>(store, `${id}/${latest.manifest}`);
+  return m ? { release_id: m.release_id, row_count: m.row_count } : undefined;
 }
 
 async function countRows(path: string): Promise<number> {

@@ -88,6 +88,11 @@ export async function verifyRelease(location: string, s3?: S3Settings): Promise<
         rows += n;
       }
     }
+    for (const a of manifest.attachments ?? []) {
+      const bytes = await get(a.path).catch(() => undefined);
+      if (!bytes) add('present', a.path, false, 'missing');
+      else add('sha256', a.path, sha256(bytes) === a.sha256 && bytes.length === a.bytes, `${sha256(bytes)} (${bytes.length} bytes)`);
+    }
     add('row_count', 'manifest.json', rows === manifest.row_count, `${rows} rows in files, manifest says ${manifest.row_count}`);
     if (local.length === manifest.files.length && local.length > 0) {
       const s = await openSession({ allowedPaths: local });

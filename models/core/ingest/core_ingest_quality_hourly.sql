@@ -33,7 +33,7 @@ tracks as (
         -- A first sample counts from 0; a counter that went backwards restarted, so its value is new.
         case when lost_step is null or lost_step < 0 then packets_lost_total else lost_step end as packets_lost,
         case when received_step is null or received_step < 0 then packets_received_total else received_step end as packets_received,
-        -- rtt 0 means no RTCP receiver report yet: unknown, not an instant round trip.
+        -- rtt 0 means no measurement was available: unknown, not an instant round trip.
         case when rtt_ns > 0 then rtt_ns end as rtt_ns
     from track_steps
 ),

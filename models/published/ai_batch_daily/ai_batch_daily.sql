@@ -17,7 +17,7 @@ daily as (
         count(*) filter (where success is null) as unverdicted_requests,
         -- Latency of successful requests: a failed request's duration measures the failure.
         count(duration_ms) filter (where success) as batch_latency_samples,
-        cast(sum(duration_ms) filter (where success) as bigint) as batch_latency_sum_ms,
+        cast(coalesce(sum(duration_ms) filter (where success), 0) as bigint) as batch_latency_sum_ms,
         quantile_cont(duration_ms, 0.5) filter (where success) as batch_latency_p50_ms,
         quantile_cont(duration_ms, 0.95) filter (where success) as batch_latency_p95_ms
     from requests

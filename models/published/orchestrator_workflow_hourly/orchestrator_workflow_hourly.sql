@@ -1,22 +1,23 @@
--- Loads live sessions; makes startup success per orchestrator, workflow and request hour, with the
--- numerator and denominator beside the rate so any rollup can be recomputed.
-with sessions as (
-    select * from core_live_sessions
-    where is_requested
-        and requested_at_ms >= getvariable('window_from_ms')
-        and requested_at_ms < getvariable('window_to_ms')
+-- Loads the hourly live-session parts; makes startup success per orchestrator, workflow and request
+-- hour, with the numerator and denominator beside the rate so any rollup can be recomputed.
+with hourly as (
+    select * from core_live_orchestrator_hourly
+    where requested_sessions > 0
+        and hour >= getvariable('window_from')
+        and hour < getvariable('window_to')
 ),
 
-hourly as (
+-- This dataset predates the region dimension: regions are summed away.
+by_workflow as (
     select
-        date_trunc('hour', make_timestamp(requested_at_ms * 1000)) as hour,
+        hour,
         orchestrator_address,
         attribution_status,
         pipeline,
         model,
-        count(*) as requested_sessions,
-        count(*) filter (where is_startup_success) as startup_success_sessions
-    from sessions
+        sum(requested_sessions)::bigint as requested_sessions,
+        sum(startup_success_sessions)::bigint as startup_success_sessions
+    from hourly
     group by all
 ),
 
@@ -30,7 +31,7 @@ final as (
         requested_sessions,
         startup_success_sessions,
         case when requested_sessions > 0 then startup_success_sessions / requested_sessions end as startup_success_rate
-    from hourly
+    from by_workflow
 )
 
 select * from final
