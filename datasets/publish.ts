@@ -170,6 +170,10 @@ export interface PublishOptions {
 export interface Published {
   dataset_id: string;
   release_id: string;
+  version: string;
+  /** Manifest key relative to the store root. */
+  manifestKey: string;
+  /** Manifest location (store URI + key). */
   manifest: string;
   created: boolean;
 }
@@ -240,7 +244,7 @@ export async function publishAll(opts: PublishOptions): Promise<Published[]> {
     await updateCatalog(store, desc, releaseId, manifestKey, opts.window);
     latestParts.push({ id: desc.id, manifestKey, files: ['part-0.parquet'] });
     opts.log.info(created ? 'release published' : 'release unchanged', { dataset: desc.id, release_id: releaseId, rows, store: store.uri });
-    out.push({ dataset_id: desc.id, release_id: releaseId, manifest: `${store.uri}/${manifestKey}`, created });
+    out.push({ dataset_id: desc.id, release_id: releaseId, version: desc.version, manifestKey, manifest: `${store.uri}/${manifestKey}`, created });
   }
   await store.put('views.sql', viewsSql(latestParts));
   return out;

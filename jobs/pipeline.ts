@@ -5,6 +5,7 @@ import type { Logger } from '../lib/log.ts';
 import { MODELS_DIR } from '../lib/paths.ts';
 import { buildAll, type BuiltModel } from '../lib/model-runner.ts';
 import { iso, type Window } from '../lib/time.ts';
+import { announce } from '../datasets/github-release.ts';
 import { publishAll, type Published } from '../datasets/publish.ts';
 import type { Job, JobResult } from './job.ts';
 
@@ -29,5 +30,7 @@ export async function buildModels(config: Config, window: Window, log: Logger, o
 }
 
 export async function release(config: Config, window: Window, built: BuiltModel[], log: Logger): Promise<Published[]> {
-  return publishAll({ dataDir: config.dataDir, storeUri: config.store, s3: config.s3, window, built, log });
+  const published = await publishAll({ dataDir: config.dataDir, storeUri: config.store, s3: config.s3, window, built, log });
+  if (config.github) await announce(config.github, published, log);
+  return published;
 }

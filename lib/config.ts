@@ -40,6 +40,8 @@ export interface Config {
   chainStartBlock?: number;
   /** Hours past a window's end whose archive files are still read, so late events find their day. */
   arrivalGraceHours: number;
+  /** Where a publish is announced as a GitHub release (LPDATA_GITHUB_REPO=owner/repo and GITHUB_TOKEN). */
+  github?: { owner: string; repo: string; token: string; baseUrl?: string; publicStoreUrl?: string };
 }
 
 export const ENDPOINT_VARS: Record<keyof Endpoints, string> = {
@@ -89,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     hashKey: env.LPDATA_HASH_KEY ?? 'embedded-network-public-key',
     chainFinalityBlocks: finality,
     arrivalGraceHours: grace,
+    ...githubTarget(env),
     ...(chainId !== undefined ? { chainId } : {}),
     ...(startBlock !== undefined ? { chainStartBlock: startBlock } : {}),
   };
@@ -101,4 +104,21 @@ export function endpoint(config: Config, key: keyof Endpoints): string {
     throw new UserError(`no endpoint for ${key}`, `set ${ENDPOINT_VARS[key]} (see .env.example), or run against the embedded network with \`lpdata run\``);
   }
   return v;
+}
+
+function githubTarget(env: NodeJS.ProcessEnv): Pick<Config, 'github'> {
+  const repo = env.LPDATA_GITHUB_REPO?.trim();
+  if (!repo) return {};
+  const m = /^([\w.-]+)\/([\w.-]+)$/.exec(repo);
+  if (!m) throw new UserError(`LPDATA_GITHUB_REPO="${repo}" is not owner/repo`, 'e.g. LPDATA_GITHUB_REPO=livepeer/network-data');
+  if (!env.GITHUB_TOKEN) throw new UserError('LPDATA_GITHUB_REPO is set but GITHUB_TOKEN is not', 'set GITHUB_TOKEN to a token that may create releases, or unset LPDATA_GITHUB_REPO');
+  return {
+    github: {
+      owner: m[1]!,
+      repo: m[2]!,
+      token: env.GITHUB_TOKEN,
+      ...(env.LPDATA_GITHUB_API_URL ? { baseUrl: env.LPDATA_GITHUB_API_URL } : {}),
+      ...(env.LPDATA_PUBLIC_STORE_URL ? { publicStoreUrl: env.LPDATA_PUBLIC_STORE_URL } : {}),
+    },
+  };
 }
