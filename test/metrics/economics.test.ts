@@ -129,21 +129,22 @@ describe('economics on the embedded network', () => {
     const rows = await published<OrchestratorDay>('orchestrator_economics_daily', ORCH_DAY_COLUMNS);
     const updates = net.plan.events.filter((e) => e.eventName === 'TranscoderUpdate');
     const changes = new Map<string, number>();
-    const last = new Map<string, { day: string; cut: bigint }[]>();
+    const history = new Map<string, { day: string; cut: bigint; fee: bigint }[]>();
     for (const e of updates) {
       const o = String(e.args.transcoder).toLowerCase();
       const d = new Date(e.atMs).toISOString().slice(0, 10);
-      const history = last.get(o) ?? [];
-      const prev = history.at(-1);
-      if (prev && (prev.cut !== e.args.rewardCut || updates.some(() => false))) changes.set(`${d}/${o}`, (changes.get(`${d}/${o}`) ?? 0) + 1);
-      history.push({ day: d, cut: e.args.rewardCut as bigint });
-      last.set(o, history);
+      const h = history.get(o) ?? [];
+      const prev = h.at(-1);
+      // The first update sets the commission; later ones that move either value are changes.
+      if (prev && (prev.cut !== e.args.rewardCut || prev.fee !== e.args.feeShare)) changes.set(`${d}/${o}`, (changes.get(`${d}/${o}`) ?? 0) + 1);
+      h.push({ day: d, cut: e.args.rewardCut as bigint, fee: e.args.feeShare as bigint });
+      history.set(o, h);
     }
     expect(changes.size).toBeGreaterThan(0);
     for (const r of rows) {
       const key = `${day(r.day)}/${r.orchestrator_address}`;
       expect(r.cut_changes, key).toBe(changes.get(key) ?? 0);
-      const inForce = (last.get(r.orchestrator_address) ?? []).filter((h) => h.day <= day(r.day)).at(-1);
+      const inForce = (history.get(r.orchestrator_address) ?? []).filter((h) => h.day <= day(r.day)).at(-1);
       expect(r.reward_cut_ppm === null ? null : BigInt(r.reward_cut_ppm), key).toBe(inForce ? inForce.cut : null);
     }
   });
