@@ -10,7 +10,8 @@ import type { Activity } from './activity.ts';
 import { writeArchive, type ArchiveSummary } from './archive.ts';
 import { startChain, type EmbeddedChain } from './chain/index.ts';
 import { startLeaderboard } from './leaderboard/server.ts';
-import { writeLoadTests } from './loadtests.ts';
+import { startReferenceGateway } from './gateway.ts';
+import { runEmbeddedLoadTests } from './loadtests.ts';
 import { startNaap } from './naap/server.ts';
 import { startPrometheus } from './prometheus/server.ts';
 import { planProtocol, type ProtocolPlan } from './protocol.ts';
@@ -26,6 +27,8 @@ export interface EmbeddedNetwork {
   chain: EmbeddedChain;
   archive: ArchiveSummary;
   endpoints: Endpoints;
+  /** The reference gateway's AI endpoints (for `lpdata loadtest run --gateway`). */
+  referenceGateway: string;
   /** Settings besides endpoints that differ from Arbitrum One: the chain starts at block 0. */
   settings: Pick<Config, 'chainStartBlock'>;
   /** Folder holding the archives, bundles and truth files. */
@@ -84,7 +87,6 @@ export async function startNetwork(opts: NetworkOptions): Promise<EmbeddedNetwor
   const archiveDir = join(opts.dir, 'archives');
   const loadtestDir = join(opts.dir, 'loadtests');
   const archive = await writeArchive(archiveDir, activity, world.options.seed);
-  await writeLoadTests(loadtestDir, world);
   const plan = planProtocol(world, activity.payments);
   await writeTruth(opts.dir, world, activity, plan);
   const stops: (() => Promise<void>)[] = [];
@@ -101,6 +103,11 @@ export async function startNetwork(opts: NetworkOptions): Promise<EmbeddedNetwor
     stops.push(leaderboard.stop);
     const prometheus = await startPrometheus(world, activity);
     stops.push(prometheus.stop);
+    // The gateway's clock runs from the simulated mid-morning, like the runner's.
+    const gwStart = Date.now();
+    const gateway = await startReferenceGateway(world, { now: () => world.window.from + 9 * 3_600_000 + (Date.now() - gwStart) });
+    stops.push(gateway.stop);
+    await runEmbeddedLoadTests(world, gateway.url, loadtestDir, log);
     const endpoints: Endpoints = {
       gatewayEvents: archiveDir,
       naap: naap.url,
@@ -120,6 +127,7 @@ export async function startNetwork(opts: NetworkOptions): Promise<EmbeddedNetwor
       chain,
       archive,
       endpoints,
+      referenceGateway: gateway.url,
       settings: { chainStartBlock: 0 },
       dir: opts.dir,
       async stop() {

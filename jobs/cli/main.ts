@@ -15,6 +15,9 @@ import { DAY_MS, floorDay, iso, ms, parseWindow, type Window } from '../../lib/t
 import { checkSchema, loadDescriptors, parquetSchema } from '../../datasets/publish.ts';
 import { formatReport, verifyRelease } from '../../datasets/verify.ts';
 import { mirror } from '../../datasets/mirror.ts';
+import { loadPlan } from '../loadtest/plan.ts';
+import { runPlan } from '../loadtest/runner.ts';
+import { verifyBundle } from '../loadtest/verify.ts';
 import { startNetwork, type EmbeddedNetwork } from '../../network/index.ts';
 import type { WorldOptions } from '../../network/world.ts';
 import { buildSite } from '../../site/scripts/build.ts';
@@ -147,6 +150,7 @@ Simulates the window, writes archives and bundles under <data-dir>/network, serv
       for (const [k, name] of Object.entries(ENDPOINT_VARS)) process.stdout.write(`export ${name}=${net.endpoints[k as keyof Endpoints]}\n`);
       // The embedded chain starts at block 0, not at the protocol's Arbitrum deployment blocks.
       process.stdout.write(`export LPDATA_CHAIN_START_BLOCK=${net.settings.chainStartBlock}\n`);
+      process.stdout.write(`# reference gateway for load tests: lpdata loadtest run <plan> --gateway ${net.referenceGateway}\n`);
       process.stdout.write(`# window: --from ${iso(net.world.window.from)} --to ${iso(net.world.window.to)}\n`);
       if (v.once) return net.stop();
       await new Promise<void>((done) => process.once('SIGINT', () => done()));
@@ -274,6 +278,43 @@ Exits 0 only when every check passes; a failing check names the object.`,
       const reports = await mirror(args[0]!, args[1]!, log, { s3: loadConfig().s3, datasets: v.dataset as string[] | undefined });
       for (const r of reports) process.stdout.write(formatReport(r));
       if (reports.some((r) => !r.ok)) throw new UserError('some mirrored releases failed verification', 'see the FAIL lines above');
+    },
+  },
+  loadtest: {
+    summary: 'run a load-test plan against a gateway and write a bundle, or verify a bundle',
+    usage: `lpdata loadtest run <plan.yml> --gateway <url> [--out DIR] [--region CODE]
+lpdata loadtest verify <bundle dir>
+
+run: sends the plan's requests (progress on stderr), writes <out>/runs/<run_id>/{manifest.json,
+requests.ndjson}; Ctrl-C stops sending and leaves a valid bundle marked partial. The default --out
+is LPDATA_LOADTESTS or <data-dir>/loadtests. verify: checks every hash and recomputes the summary;
+exits 0 only when they match.`,
+    options: { ...COMMON, gateway: { type: 'string' }, out: { type: 'string' }, region: { type: 'string' } },
+    async run(v, args) {
+      const [sub, target] = args;
+      if (sub === 'verify' && target) {
+        const report = verifyBundle(target);
+        process.stdout.write(stableJson(report) + '\n');
+        if (!report.ok) throw new UserError(`bundle ${report.run_id} failed verification: ${report.problems.join('; ')}`, 'the bundle was altered after it was written, or is incomplete');
+        return;
+      }
+      if (sub !== 'run' || !target) throw new UserError('usage: lpdata loadtest run <plan.yml> --gateway <url> | lpdata loadtest verify <bundle>', 'see lpdata loadtest --help');
+      if (typeof v.gateway !== 'string') throw new UserError('loadtest run needs --gateway', 'e.g. --gateway http://127.0.0.1:8935');
+      const config = configFor(v);
+      const plan = loadPlan(target);
+      const controller = new AbortController();
+      process.once('SIGINT', () => {
+        log.warn('stopping: no more requests are sent; the bundle will be marked partial');
+        controller.abort();
+      });
+      const r = await runPlan(plan, {
+        gateway: v.gateway,
+        out: (v.out as string | undefined) ?? config.endpoints.loadtests ?? join(config.dataDir, 'loadtests'),
+        vantageRegion: (v.region as string | undefined) ?? 'UNKNOWN',
+        log,
+        signal: controller.signal,
+      });
+      process.stdout.write(stableJson({ run_id: r.runId, bundle: r.dir, status: r.status, requests: r.records.length }) + '\n');
     },
   },
   jobs: {

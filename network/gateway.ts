@@ -1,0 +1,59 @@
+// The embedded reference gateway: the AI endpoints of a go-livepeer gateway (POST /<pipeline> with
+// a JSON body), answered on behalf of the simulated orchestrators with their latency and failure
+// behaviour. The outcome of a request depends only on its body, so the same plan and seed always
+// meet the same outcomes; latencies are real waits, scaled down so a plan runs in seconds.
+import { createHash } from 'node:crypto';
+import { Rng } from '../lib/rng.ts';
+import { startHttpServer, type Reply } from './http-server.ts';
+import type { World } from './world.ts';
+
+export const GATEWAY_VERSION = '0.8.9-embedded';
+/** The reference gateway names the orchestrator that served a request in this header. */
+export const ORCHESTRATOR_HEADER = 'x-livepeer-orchestrator';
+
+export interface GatewayOptions {
+  /** Simulated latency is divided by this before waiting (default 20: 2 s becomes 100 ms). */
+  timeScale?: number;
+  /** Share of requests refused as busy (503), before the orchestrator's own failure rate. */
+  busyP?: number;
+  /** The gateway's clock for its Date header; the embedded network runs it on simulated time. */
+  now?: () => number;
+}
+
+export async function startReferenceGateway(world: World, opts: GatewayOptions = {}) {
+  const now = opts.now ?? Date.now;
+  const json = (status: number, body: unknown, headers: Record<string, string> = {}): Reply => ({
+    status,
+    headers: { 'content-type': 'application/json', server: `go-livepeer/${GATEWAY_VERSION}`, date: new Date(now()).toUTCString(), ...headers },
+    body: JSON.stringify(body),
+  });
+  const scale = opts.timeScale ?? 20;
+  const busyP = opts.busyP ?? 0.05;
+  const served = new Set(world.workflows.filter((w) => !w.live).map((w) => w.pipeline));
+  return startHttpServer(async (req) => {
+    const pipeline = req.url.pathname.replace(/^\//, '');
+    if (req.method === 'GET' && req.url.pathname === '/') return { status: 200, headers: { server: `go-livepeer/${GATEWAY_VERSION}`, date: new Date(now()).toUTCString() }, body: 'livepeer embedded reference gateway\n' };
+    if (req.method !== 'POST' || !served.has(pipeline)) return json(404, { error: { message: `no AI endpoint ${req.method} ${req.url.pathname}` } });
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(req.body) as Record<string, unknown>;
+    } catch {
+      return json(400, { error: { message: 'request body is not JSON' } });
+    }
+    const model = String(body.model_id ?? body.model ?? '');
+    const candidates = world.orchestrators.filter((o) => o.workflows.some((w) => w.pipeline === pipeline && w.model === model));
+    if (candidates.length === 0) return json(503, { error: { message: `no orchestrators available for ${pipeline}/${model}` } });
+    // Seeded by the body, so a repeated request meets the same orchestrator and outcome.
+    const rng = new Rng(`${world.options.seed}/gateway/${createHash('sha256').update(req.body).digest('hex')}`);
+    if (rng.chance(busyP)) return json(503, { error: { message: 'insufficient capacity' } });
+    const o = rng.pick(candidates);
+    const latency = Math.max(100, rng.normal(o.behaviour.batchLatencyMs, o.behaviour.batchLatencyMs * 0.2));
+    await new Promise((r) => setTimeout(r, latency / scale));
+    const headers = { [ORCHESTRATOR_HEADER]: o.address };
+    if (rng.chance(o.behaviour.batchFailP)) return json(500, { error: { message: 'runner returned 500: inference error' } }, headers);
+    if (pipeline === 'llm') {
+      return json(200, { choices: [{ index: 0, message: { role: 'assistant', content: `answer ${rng.hex(8)}` }, finish_reason: 'stop' }], usage: { prompt_tokens: 12, completion_tokens: 24, total_tokens: 36 } }, headers);
+    }
+    return json(200, { images: [{ url: `data:image/png;base64,${Buffer.from(rng.hex(48)).toString('base64')}`, seed: body.seed ?? 0, nsfw: false }] }, headers);
+  });
+}
