@@ -110,7 +110,8 @@ export function viewsSql(latest: { id: string; manifestKey: string; files: strin
   const lines = ['-- DuckDB views over the latest release of every dataset. Run from the store root:', '--   duckdb -c ".read views.sql" -c "from orchestrator_workflow_hourly limit 5"', ''];
   for (const d of latest) {
     const dir = d.manifestKey.replace(/manifest\.json$/, '');
-    lines.push(`create or replace view ${d.id} as select * from read_parquet([${d.files.map((f) => sqlString(dir + f)).join(', ')}]);`);
+    // The partition column is inside every file, so the path's key=value is not read a second time.
+    lines.push(`create or replace view ${d.id} as select * from read_parquet([${d.files.map((f) => sqlString(dir + f)).join(', ')}], hive_partitioning = false);`);
   }
   return lines.join('\n') + '\n';
 }

@@ -3,11 +3,12 @@
 // carries a content hash, so republishing unchanged data makes no new release.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { discoverModels, type Model } from '../lib/contracts.ts';
-import { openSession, queryRows, sqlString } from '../lib/duckdb.ts';
+import { openSession, queryRows, sqlIdent, sqlString } from '../lib/duckdb.ts';
 import { UserError } from '../lib/errors.ts';
 import { sha256, stableJson } from '../lib/hash.ts';
 import type { Logger } from '../lib/log.ts';
@@ -19,6 +20,10 @@ import { DATASETS_DIR, MODELS_DIR } from '../lib/paths.ts';
 import { datapackage, orchestratorsIn, qualityReport, summary, viewsSql } from './access.ts';
 
 export interface Descriptor {
+  /** Hive-partition the release by this column (large datasets). */
+  partition_by?: string;
+  /** A released dataset this one is recomputed from by `lpdata verify`, with the SQL (over `source`). */
+  recompute?: { from: string; sql: string };
   id: string;
   title: string;
   description: string;
@@ -52,6 +57,8 @@ export interface ReleaseManifest {
   commit: string;
   /** Objects beside the data: datapackage.json, quality.json, summary.json (verified like the data). */
   attachments: { path: string; bytes: number; sha256: string }[];
+  /** The release this one is recomputed from, and how. */
+  recompute?: { from: string; release_id: string; manifest: string; sql: string };
 }
 
 export interface CatalogEntry {
@@ -183,30 +190,34 @@ export async function publishAll(opts: PublishOptions): Promise<Published[]> {
   const models = new Map<string, Model>(discoverModels(opts.modelsDir ?? MODELS_DIR).map((m) => [m.contract.name, m]));
   const out: Published[] = [];
   const latestParts: { id: string; manifestKey: string; files: string[] }[] = [];
-  for (const desc of loadDescriptors(opts.datasetsDir)) {
+  const releaseOf = new Map<string, Published>();
+  for (const desc of inDependencyOrder(loadDescriptors(opts.datasetsDir))) {
     const model = models.get(desc.model);
     if (!model || model.contract.layer !== 'published') throw new UserError(`dataset ${desc.id} names model ${desc.model}, which is not a published model`, 'point `model:` at a model under models/published/');
     const path = buildPath(opts.dataDir, model);
     if (!existsSync(path)) throw new UserError(`dataset ${desc.id}: ${path} has not been built`, 'run `lpdata build` first');
     const schema = await parquetSchema(path);
     checkSchema(desc, schema, opts.datasetsDir);
-    const bytes = await readFile(path);
-    const digest = sha256(bytes);
+    const parts = await releaseParts(path, desc.partition_by);
+    // The release id names the content: every part's hash, in path order.
+    const digest = sha256(parts.map((p) => `${p.path} ${p.sha256}`).join('\n'));
     const releaseId = `${isoDay(ms(opts.window.to - 1)).replaceAll('-', '')}-${digest.slice(0, 12)}`;
     const major = desc.version.split('.')[0];
     const prefix = `${desc.id}/v${major}/${releaseId}`;
     const manifestKey = `${prefix}/manifest.json`;
     const builtModel = opts.built.find((b) => b.name === desc.model);
-    const rows = builtModel?.rows ?? Number((await countRows(path)));
+    const rows = parts.reduce((n, p) => n + p.rows, 0);
     let created = false;
     const existing = await readJson<ReleaseManifest>(store, manifestKey);
-    if (existing && existing.files[0]?.sha256 !== digest) {
+    if (existing && existing.files.map((f) => f.sha256).join() !== parts.map((p) => p.sha256).join()) {
       // Cannot happen for honest content-addressed ids; a store edited by hand would be overwritten.
       throw new UserError(`release ${prefix} already exists with other content; refusing to publish into it`, 'releases are immutable: investigate the store, never overwrite a release');
     }
     if (!existing) {
-      await store.put(`${prefix}/part-0.parquet`, bytes);
+      for (const p of parts) await store.put(`${prefix}/${p.path}`, p.bytes);
       const cols = new Map(model.contract.columns.map((c) => [c.name, c]));
+      const source = desc.recompute ? releaseOf.get(desc.recompute.from) : undefined;
+      if (desc.recompute && !source) throw new UserError(`dataset ${desc.id} is recomputed from ${desc.recompute.from}, which was not published`, `add datasets/${desc.recompute.from}/`);
       const manifest: Omit<ReleaseManifest, 'attachments'> = {
         dataset_id: desc.id,
         title: desc.title,
@@ -214,7 +225,7 @@ export async function publishAll(opts: PublishOptions): Promise<Published[]> {
         release_id: releaseId,
         created_at: new Date().toISOString(),
         window: { from: iso(opts.window.from), to: iso(opts.window.to) },
-        files: [{ path: 'part-0.parquet', bytes: bytes.length, sha256: digest, rows }],
+        files: parts.map(({ path: p, bytes, sha256: h, rows: n }) => ({ path: p, bytes: bytes.length, sha256: h, rows: n })),
         row_count: rows,
         schema: schema.map((c) => ({ ...c, description: cols.get(c.name)?.description ?? '', unit: cols.get(c.name)?.unit ?? null })),
         license: desc.license,
@@ -222,6 +233,7 @@ export async function publishAll(opts: PublishOptions): Promise<Published[]> {
         sources: await sourceFigures(opts.dataDir, desc),
         checks: (builtModel?.tests ?? []).map((t) => ({ test: t.test, passed: t.passed })),
         commit: producingCommit(),
+        ...(desc.recompute && source ? { recompute: { from: desc.recompute.from, release_id: source.release_id, manifest: source.manifestKey, sql: desc.recompute.sql.trim() } } : {}),
       };
       const previous = await previousRelease(store, desc.id);
       const known = existsSync(join(opts.dataDir, 'build', 'core', 'core_orchestrator_uri_map.parquet')) ? await countRows(join(opts.dataDir, 'build', 'core', 'core_orchestrator_uri_map.parquet')) : null;
@@ -242,12 +254,62 @@ export async function publishAll(opts: PublishOptions): Promise<Published[]> {
     }
     await store.put(`${desc.id}/latest.json`, stableJson({ dataset_id: desc.id, version: desc.version, release_id: releaseId, manifest: `v${major}/${releaseId}/manifest.json` }) + '\n');
     await updateCatalog(store, desc, releaseId, manifestKey, opts.window);
-    latestParts.push({ id: desc.id, manifestKey, files: ['part-0.parquet'] });
-    opts.log.info(created ? 'release published' : 'release unchanged', { dataset: desc.id, release_id: releaseId, rows, store: store.uri });
-    out.push({ dataset_id: desc.id, release_id: releaseId, version: desc.version, manifestKey, manifest: `${store.uri}/${manifestKey}`, created });
+    latestParts.push({ id: desc.id, manifestKey, files: parts.map((p) => p.path) });
+    opts.log.info(created ? 'release published' : 'release unchanged', { dataset: desc.id, release_id: releaseId, rows, files: parts.length, store: store.uri });
+    const published: Published = { dataset_id: desc.id, release_id: releaseId, version: desc.version, manifestKey, manifest: `${store.uri}/${manifestKey}`, created };
+    releaseOf.set(desc.id, published);
+    out.push(published);
   }
   await store.put('views.sql', viewsSql(latestParts));
   return out;
+}
+
+/** Datasets recomputed from another are released after it, so their manifest can name its release. */
+function inDependencyOrder(descs: Descriptor[]): Descriptor[] {
+  const first = descs.filter((d) => !d.recompute);
+  const rest = descs.filter((d) => d.recompute);
+  return [...first, ...rest];
+}
+
+interface Part {
+  path: string;
+  bytes: Buffer;
+  sha256: string;
+  rows: number;
+}
+
+/**
+ * The objects of a release: the build as one part, or Hive partitions (`<column>=<value>/part-0.parquet`,
+ * the column kept inside the files too, so every part reads alone with the full schema).
+ */
+async function releaseParts(path: string, partitionBy?: string): Promise<Part[]> {
+  if (!partitionBy) {
+    const bytes = await readFile(path);
+    return [{ path: 'part-0.parquet', bytes, sha256: sha256(bytes), rows: await countRows(path) }];
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'lp-parts-'));
+  try {
+    // One thread: the split into files, and so every byte, must not depend on scheduling.
+    const s = await openSession({ threads: 1 });
+    try {
+      await s.conn.run(
+        `COPY (SELECT * FROM read_parquet(${sqlString(path)})) TO ${sqlString(dir)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (${sqlIdent(partitionBy)}), WRITE_PARTITION_COLUMNS true, FILENAME_PATTERN 'part-{i}')`,
+      );
+    } finally {
+      s.close();
+    }
+    const parts: Part[] = [];
+    for (const sub of readdirSync(dir).sort()) {
+      for (const f of readdirSync(join(dir, sub)).sort()) {
+        const file = join(dir, sub, f);
+        const bytes = await readFile(file);
+        parts.push({ path: `${sub}/${f}`, bytes, sha256: sha256(bytes), rows: await countRows(file) });
+      }
+    }
+    return parts;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** The dataset's latest release before this publish, for row-count drift. */

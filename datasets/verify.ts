@@ -30,26 +30,44 @@ export interface VerifyReport {
   checks: Check[];
 }
 
-/** Reads an object next to (or at) a manifest location: a path, an s3:// key or an http(s) URL. */
-async function fetcher(location: string, s3?: S3Settings): Promise<(rel: string) => Promise<Buffer>> {
+/**
+ * Reads objects relative to a manifest's release folder, or to the store root (the folder four
+ * levels up: <root>/<dataset>/v<major>/<release>/manifest.json), from a path, s3:// or http(s).
+ */
+async function fetcher(location: string, s3?: S3Settings): Promise<{ release: (rel: string) => Promise<Buffer>; root: (key: string) => Promise<Buffer> }> {
   if (/^https?:\/\//.test(location)) {
-    const base = new URL('.', location);
-    return async (rel) => (await request(new URL(rel, base).toString(), { retries: 3 })).bytes;
+    const get = async (u: URL) => (await request(u.toString(), { retries: 3 })).bytes;
+    return { release: (rel) => get(new URL(rel, new URL('.', location))), root: (key) => get(new URL(key, new URL('../../../', location))) };
   }
   if (location.startsWith('s3://')) {
     const m = /^s3:\/\/([^/]+)\/(.*)$/.exec(location);
     if (!m) throw new UserError(`"${location}" is not an s3:// object`, 'write it as s3://bucket/path/manifest.json');
-    const dir = dirname(m[2]!);
-    const store = await openStore(`s3://${m[1]}/${dir === '.' ? '' : dir}`, s3);
-    return (rel) => store.get(rel);
+    const parts = m[2]!.split('/');
+    const store = await openStore(`s3://${m[1]}/${parts.slice(0, -4).join('/')}`, s3);
+    const releaseDir = parts.slice(-4, -1).join('/');
+    return { release: (rel) => store.get(`${releaseDir}/${rel}`), root: (key) => store.get(key) };
   }
   const dir = dirname(resolve(location));
-  return (rel) => readFile(join(dir, rel));
+  return { release: (rel) => readFile(join(dir, rel)), root: (key) => readFile(join(dir, '..', '..', '..', key)) };
+}
+
+/** Downloads a release's data files into `dir`; returns their local paths (missing ones are skipped). */
+async function download(get: (rel: string) => Promise<Buffer>, files: { path: string }[], dir: string, tag: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const f of files) {
+    const bytes = await get(f.path).catch(() => undefined);
+    if (!bytes) continue;
+    const p = join(dir, `${tag}-${f.path.replaceAll('/', '_')}`);
+    await writeFile(p, bytes);
+    out.push(p);
+  }
+  return out;
 }
 
 export async function verifyRelease(location: string, s3?: S3Settings): Promise<VerifyReport> {
   const name = location.split('/').pop() ?? '';
-  const get = await fetcher(location, s3);
+  const io = await fetcher(location, s3);
+  const get = io.release;
   const manifestBytes = await get(name).catch((err: unknown) => {
     throw new UserError(`cannot read manifest ${location}: ${err instanceof Error ? err.message : String(err)}`, 'pass the path or URL of a release manifest.json');
   });
@@ -97,7 +115,7 @@ export async function verifyRelease(location: string, s3?: S3Settings): Promise<
     if (local.length === manifest.files.length && local.length > 0) {
       const s = await openSession({ allowedPaths: local });
       try {
-        const from = `read_parquet([${local.map(sqlString).join(', ')}])`;
+        const from = `read_parquet([${local.map(sqlString).join(', ')}], hive_partitioning = false)`;
         const cols = await queryRows<{ column_name: string; column_type: string }>(s.conn, `DESCRIBE SELECT * FROM ${from}`);
         const got = cols.map((c) => `${c.column_name} ${c.column_type}`).join(', ');
         const want = manifest.schema.map((c) => `${c.name} ${c.type}`).join(', ');
@@ -116,11 +134,46 @@ export async function verifyRelease(location: string, s3?: S3Settings): Promise<
       } finally {
         s.close();
       }
+      if (manifest.recompute) await recompute(manifest, local, io.root, tmp, add);
     }
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
   return { manifest: location, dataset_id: manifest.dataset_id, release_id: manifest.release_id, ok: checks.every((c) => c.ok), checks };
+}
+
+/** Recomputes this release from the lower-level release it names, and compares row for row. */
+async function recompute(manifest: ReleaseManifest, local: string[], root: (key: string) => Promise<Buffer>, tmp: string, add: (check: string, object: string, ok: boolean, detail: string) => void): Promise<void> {
+  const r = manifest.recompute!;
+  const what = `from ${r.from} ${r.release_id}`;
+  let source: ReleaseManifest;
+  try {
+    source = JSON.parse((await root(r.manifest)).toString('utf8')) as ReleaseManifest;
+  } catch {
+    add('recomputed', 'release', false, `${what}: its manifest ${r.manifest} cannot be read`);
+    return;
+  }
+  const dir = r.manifest.replace(/manifest\.json$/, '');
+  const files = await download((rel) => root(dir + rel), source.files, tmp, 'source');
+  if (files.length !== source.files.length) {
+    add('recomputed', 'release', false, `${what}: ${source.files.length - files.length} of its files are missing`);
+    return;
+  }
+  const s = await openSession({ allowedPaths: [...local, ...files] });
+  try {
+    await s.conn.run(`CREATE VIEW source AS SELECT * FROM read_parquet([${files.map(sqlString).join(', ')}], hive_partitioning = false)`);
+    await s.conn.run(`CREATE VIEW released AS SELECT * FROM read_parquet([${local.map(sqlString).join(', ')}], hive_partitioning = false)`);
+    const cols = manifest.schema.map((c) => sqlIdent(c.name)).join(', ');
+    await s.conn.run(`CREATE TABLE recomputed AS SELECT ${cols} FROM (${r.sql})`);
+    const count = async (sql: string) => Number((await queryRows<{ n: bigint }>(s.conn, `SELECT count(*) AS n FROM (${sql})`))[0]!.n);
+    const missing = await count(`SELECT ${cols} FROM recomputed EXCEPT ALL SELECT ${cols} FROM released`);
+    const extra = await count(`SELECT ${cols} FROM released EXCEPT ALL SELECT ${cols} FROM recomputed`);
+    add('recomputed', 'release', missing === 0 && extra === 0, `${what}: ${missing} recomputed rows not released, ${extra} released rows not recomputed`);
+  } catch (err) {
+    add('recomputed', 'release', false, `${what}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+  } finally {
+    s.close();
+  }
 }
 
 export function formatReport(r: VerifyReport): string {

@@ -77,9 +77,10 @@ export function simulate(world: World): Activity {
       });
       pay({ rng, world, sink, payments }, g, o, t + 50, flow.model, rid);
     });
-    pollCapabilities(world, g, sessions, sink, grng.fork('capabilities'));
     noise(g, from, to, sink, grng.fork('noise'));
   }
+  // Polls count slots in use across every gateway's sessions, so they run once all sessions exist.
+  for (const g of world.gateways) pollCapabilities(world, g, sessions, sink, root.fork(`gateway/${g.index}`).fork('capabilities'));
 
   tagged.sort((a, b) => Number(a.e.timestamp) - Number(b.e.timestamp) || (a.e.id < b.e.id ? -1 : 1));
   const events = tagged.map((t) => t.e);

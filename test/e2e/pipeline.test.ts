@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildModels, ingest, release } from '../../jobs/pipeline.ts';
 import { ALL_JOBS } from '../../jobs/registry.ts';
@@ -73,14 +74,16 @@ afterAll(async () => {
 });
 
 describe('pipeline on the embedded network', () => {
-  it('gives byte-identical raw snapshots for the same seed and window', () => {
+  it('gives byte-identical raw snapshots for the same seed and window (load-test timings aside)', () => {
     const raw = (r: Run) => join(r.dir, 'data', 'raw');
-    const data = files(raw(a)).filter((f) => !f.endsWith('_manifest.json'));
+    // Load tests measure real time against the reference gateway; their bundles repeat in outcomes
+    // and counts (below, and test/loadtest), not in milliseconds.
+    const data = files(raw(a)).filter((f) => !f.endsWith('_manifest.json') && !f.startsWith('loadtest/'));
     expect(data.length).toBeGreaterThan(40);
-    expect(files(raw(b)).filter((f) => !f.endsWith('_manifest.json'))).toEqual(data);
+    expect(files(raw(b)).filter((f) => !f.endsWith('_manifest.json') && !f.startsWith('loadtest/'))).toEqual(data);
     for (const f of data) expect(digest(join(raw(b), f)), f).toBe(digest(join(raw(a), f)));
     // Manifests differ only in the loopback ports of the endpoints.
-    for (const f of files(raw(a)).filter((x) => x.endsWith('_manifest.json'))) {
+    for (const f of files(raw(a)).filter((x) => x.endsWith('_manifest.json') && !x.startsWith('loadtest/'))) {
       const strip = (r: Run) => {
         let text = readFileSync(join(raw(r), f), 'utf8');
         for (const url of Object.values(r.endpoints)) text = text.replaceAll(url.replace(/\/+$/, ''), '<endpoint>');
@@ -90,11 +93,28 @@ describe('pipeline on the embedded network', () => {
     }
   });
 
-  it('gives byte-identical released Parquet and the same release ids', () => {
-    expect(b.published.map((p) => p.release_id)).toEqual(a.published.map((p) => p.release_id));
-    for (const p of a.published) {
-      const part = (r: Run) => join(r.dir, 'data', 'store', p.dataset_id, 'v1', p.release_id, 'part-0.parquet');
-      expect(digest(part(b))).toBe(digest(part(a)));
+  it('repeats load tests in outcome classes and counts', () => {
+    const outcomes = (r: Run) =>
+      files(join(r.dir, 'data', 'raw', 'loadtest', 'requests'))
+        .filter((f) => f.endsWith('records.ndjson.gz'))
+        .flatMap((f) => gunzipSync(readFileSync(join(r.dir, 'data', 'raw', 'loadtest', 'requests', f))).toString('utf8').split('\n').filter(Boolean))
+        .map((l) => JSON.parse(l) as { run_id: string; seq: number; outcome: string; orchestrator: string | null })
+        .map((x) => `${x.run_id.replace(/-\d{8}t\d{6}z-/, '-').replace(/-[0-9a-f]{6}$/, '')} ${x.seq} ${x.outcome} ${x.orchestrator}`)
+        .sort();
+    expect(outcomes(a).length).toBeGreaterThan(100);
+    expect(outcomes(b)).toEqual(outcomes(a));
+  });
+
+  it('gives byte-identical released Parquet and the same release ids (datasets of load-test timings aside)', () => {
+    const timed = new Set(['loadtest_runs', 'workflow_traffic_daily']);
+    const ids = (r: Run) => r.published.filter((p) => !timed.has(p.dataset_id)).map((p) => p.release_id);
+    expect(ids(b)).toEqual(ids(a));
+    for (const p of a.published.filter((x) => !timed.has(x.dataset_id))) {
+      const manifest = JSON.parse(readFileSync(join(a.dir, 'data', 'store', p.manifestKey), 'utf8')) as { files: { path: string }[] };
+      for (const f of manifest.files) {
+        const part = (r: Run) => join(r.dir, 'data', 'store', p.dataset_id, 'v1', p.release_id, f.path);
+        expect(digest(part(b)), `${p.dataset_id}/${f.path}`).toBe(digest(part(a)));
+      }
     }
   });
 
@@ -124,11 +144,13 @@ describe('pipeline on the embedded network', () => {
   it('publishes no stream or request ids, IP addresses or prompts', async () => {
     const ids = new Set(a.truth.flatMap((t) => [t.streamId, t.requestId]));
     for (const p of a.published) {
-      const path = join(a.dir, 'data', 'store', p.dataset_id, 'v1', p.release_id, 'part-0.parquet');
-      const s = await openSession({ allowedPaths: [path] });
-      const cols = await queryRows<{ column_name: string; column_type: string }>(s.conn, `DESCRIBE SELECT * FROM read_parquet(${sqlString(path)})`);
+      const manifest = JSON.parse(readFileSync(join(a.dir, 'data', 'store', p.manifestKey), 'utf8')) as { files: { path: string }[] };
+      const paths = manifest.files.map((f) => join(a.dir, 'data', 'store', p.dataset_id, 'v1', p.release_id, f.path));
+      const from = `read_parquet([${paths.map(sqlString).join(', ')}], hive_partitioning = false)`;
+      const s = await openSession({ allowedPaths: paths });
+      const cols = await queryRows<{ column_name: string; column_type: string }>(s.conn, `DESCRIBE SELECT * FROM ${from}`);
       for (const c of cols.filter((x) => x.column_type === 'VARCHAR')) {
-        const values = await queryRows<{ v: string }>(s.conn, `SELECT DISTINCT "${c.column_name}" AS v FROM read_parquet(${sqlString(path)}) WHERE "${c.column_name}" IS NOT NULL`);
+        const values = await queryRows<{ v: string }>(s.conn, `SELECT DISTINCT "${c.column_name}" AS v FROM ${from} WHERE "${c.column_name}" IS NOT NULL`);
         for (const { v } of values) {
           expect(ids.has(v), `${p.dataset_id}.${c.column_name} holds a raw id`).toBe(false);
           expect(/\b\d{1,3}(\.\d{1,3}){3}\b/.test(v), `${p.dataset_id}.${c.column_name} holds an IP address: ${v}`).toBe(false);

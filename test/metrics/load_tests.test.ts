@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayEventsJob } from '../../jobs/gateway-events/archive.ts';
 import { loadtestJob } from '../../jobs/loadtest/bundles.ts';
+import type { RequestRecord, Summary } from '../../jobs/loadtest/summary.ts';
 import { naapJobs } from '../../jobs/naap/jobs.ts';
 import { buildModels, ingest } from '../../jobs/pipeline.ts';
 import { loadConfig } from '../../lib/config.ts';
@@ -16,7 +17,6 @@ import { logger } from '../../lib/log.ts';
 import { DAY_MS } from '../../lib/time.ts';
 import type { BatchRequestTruth } from '../../network/activity.ts';
 import { startNetwork } from '../../network/index.ts';
-import type { RequestRecord } from '../../network/loadtests.ts';
 import { percentileCont } from '../../network/leaderboard/scoring.ts';
 
 const log = logger({ test: 'metrics-load-tests' });
@@ -28,7 +28,15 @@ type Row = Record<string, unknown>;
 let dir: string;
 let dataDir: string;
 let batchTruth: BatchRequestTruth[];
-let bundles: { manifest: Record<string, any>; records: RequestRecord[] }[];
+interface BundleManifest {
+  run_id: string;
+  vantage_region: string;
+  plan: { sha256: string };
+  inputs: { pool_id: string }[];
+  summary: Summary;
+}
+
+let bundles: { manifest: BundleManifest; records: RequestRecord[] }[];
 const tables: Record<string, Row[]> = {};
 
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
@@ -58,7 +66,7 @@ beforeAll(async () => {
     batchTruth = net.activity.batch.filter((b) => b.atMs + b.durationMs >= from && b.atMs + b.durationMs < to);
     const runs = join(net.dir, 'loadtests', 'runs');
     bundles = readdirSync(runs).sort().map((id) => ({
-      manifest: JSON.parse(readFileSync(join(runs, id, 'manifest.json'), 'utf8')),
+      manifest: JSON.parse(readFileSync(join(runs, id, 'manifest.json'), 'utf8')) as BundleManifest,
       records: readFileSync(join(runs, id, 'requests.ndjson'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as RequestRecord),
     }));
   } finally {
@@ -120,15 +128,18 @@ describe('load-test runs', () => {
       expect(r, m.run_id).toBeDefined();
       const s = m.summary;
       expect(num(r.traffic_requests)).toBe(s.requests);
-      expect(num(r.traffic_successes)).toBe(s.passed);
-      expect(num(r.traffic_failed_requests)).toBe(s.failed);
-      expect(num(r.traffic_deferred_requests)).toBe(s.deferred);
+      expect(num(r.traffic_successes)).toBe(s.outcomes.passed);
+      expect(num(r.traffic_failed_requests)).toBe(s.outcomes.failed);
+      expect(num(r.loadtest_deferred_busy_requests)).toBe(s.outcomes.deferred_busy);
+      expect(num(r.loadtest_deferred_indeterminate_requests)).toBe(s.outcomes.deferred_indeterminate);
+      expect(num(r.traffic_unscored_requests)).toBe(s.outcomes.unscored);
       expect(r.plan_sha256).toBe(m.plan.sha256);
       expect(r.vantage_region).toBe(m.vantage_region);
-      expect(r.input_pool_ids).toEqual(m.inputs.map((i: { pool_id: string }) => i.pool_id));
-      for (const [col, want] of [['traffic_success_rate', s.success_rate], ['traffic_latency_p50_ms', s.latency_p50_ms], ['traffic_latency_p95_ms', s.latency_p95_ms]] as const) {
-        if (want === null) expect(r[col]).toBeNull();
-        else expect(num(r[col])!).toBeCloseTo(want, 9);
+      expect(r.input_pool_ids).toEqual(m.inputs.map((i) => i.pool_id));
+      // The runner rounds its summary: rates to 6 decimals, latencies to 3.
+      for (const [col, want, digits] of [['traffic_success_rate', s.success_rate, 6], ['traffic_success_rate_ci_low', s.success_rate_ci_low, 6], ['traffic_success_rate_ci_high', s.success_rate_ci_high, 6], ['traffic_latency_p50_ms', s.latency_p50_ms, 3], ['traffic_latency_p95_ms', s.latency_p95_ms, 3]] as const) {
+        if (want === null) expect(r[col], `${m.run_id} ${col}`).toBeNull();
+        else expect(Math.abs(num(r[col])! - want), `${m.run_id} ${col}`).toBeLessThanOrEqual(0.5 * 10 ** -digits + 1e-9);
       }
     }
   });

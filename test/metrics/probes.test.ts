@@ -10,12 +10,11 @@ import { buildModels, ingest } from '../../jobs/pipeline.ts';
 import { loadConfig } from '../../lib/config.ts';
 import { openSession, queryRows, sqlString } from '../../lib/duckdb.ts';
 import { logger } from '../../lib/log.ts';
-import { Rng } from '../../lib/rng.ts';
 import { DAY_MS } from '../../lib/time.ts';
-import { startNetwork } from '../../network/index.ts';
-import { simulateProbes, type ProbeRow } from '../../network/leaderboard/probes.ts';
+import type { ProbeRow } from '../../network/leaderboard/probes.ts';
 import { percentileCont } from '../../network/leaderboard/scoring.ts';
-import { WORKFLOWS } from '../../network/world.ts';
+import { startLeaderboard } from '../../network/leaderboard/server.ts';
+import { createWorld, WORKFLOWS } from '../../network/world.ts';
 
 const log = logger({ test: 'metrics-probes' });
 const WORLD = { seed: 'metrics-probes', scale: 0.5, start: '2026-11-16', days: 1 };
@@ -44,15 +43,17 @@ async function read(dataDir: string, name: string): Promise<Row[]> {
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'lp-metrics-probes-'));
   const dataDir = join(dir, 'data');
-  const net = await startNetwork({ dir: join(dir, 'network'), world: WORLD, log });
+  // Only the leaderboard peer is needed: the world and its probe simulation, served over HTTP.
+  const world = createWorld(WORLD);
+  const lb = await startLeaderboard(world);
   try {
-    const config = { ...loadConfig({ LPDATA_DATA_DIR: dataDir }), ...net.settings, endpoints: net.endpoints };
-    await ingest(leaderboardJobs, config, net.world.window, log, FETCHED_AT);
-    await buildModels(config, net.world.window, log, ['probe_results_daily', 'probe_errors_daily']);
-    // The rows the embedded leaderboard serves: its simulation is a pure function of the world.
-    probes = simulateProbes(net.world, new Rng(`${net.world.options.seed}/leaderboard`));
+    const base = loadConfig({ LPDATA_DATA_DIR: dataDir });
+    const config = { ...base, endpoints: { ...base.endpoints, leaderboard: lb.url, aiLeaderboard: lb.url } };
+    await ingest(leaderboardJobs, config, world.window, log, FETCHED_AT);
+    await buildModels(config, world.window, log, ['probe_results_daily', 'probe_errors_daily']);
+    probes = lb.probes;
   } finally {
-    await net.stop();
+    await lb.stop();
   }
   results = await read(dataDir, 'probe_results_daily');
   errors = await read(dataDir, 'probe_errors_daily');
@@ -120,8 +121,12 @@ describe('probe results recover the embedded leaderboard probe rows', () => {
       const t = truth.get(keyOf(r))!;
       expect(num(r.probe_rtt_mean_s)!, keyOf(r)).toBeCloseTo(t.rtt / t.n, 9);
       expect(num(r.probe_rtt_sample_count), keyOf(r)).toBe(t.samples.length);
-      expect(num(r.probe_rtt_p50_s), keyOf(r)).toBeCloseTo(percentileCont(t.samples, 0.5) ?? NaN, 9);
-      expect(num(r.probe_rtt_p95_s), keyOf(r)).toBeCloseTo(percentileCont(t.samples, 0.95) ?? NaN, 9);
+      if (t.samples.length === 0) {
+        expect([r.probe_rtt_p50_s, r.probe_rtt_p95_s], keyOf(r)).toEqual([null, null]);
+        continue;
+      }
+      expect(num(r.probe_rtt_p50_s)!, keyOf(r)).toBeCloseTo(percentileCont(t.samples, 0.5)!, 9);
+      expect(num(r.probe_rtt_p95_s)!, keyOf(r)).toBeCloseTo(percentileCont(t.samples, 0.95)!, 9);
     }
   });
 

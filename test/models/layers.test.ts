@@ -42,3 +42,10 @@ describe('layer check', () => {
     expect(problems).toContain('contains a string that looks like a path or URL; models read declared inputs only');
   });
 });
+
+describe('layer check on ordinary SQL', () => {
+  it('does not mistake a division between two string literals for a path', () => {
+    const ok = model('core_e', 'core', [{ model: 'stg_a' }], "select 'x' as a, 1 / 2 as half, 'y' as b from stg_a where id <> '$.json_path'");
+    expect(checkLayers([stg, ok])).toEqual([]);
+  });
+});

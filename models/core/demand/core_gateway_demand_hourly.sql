@@ -15,6 +15,11 @@ hosts as (
     select gateway_host, gateway_address from core_gateway_hosts
 ),
 
+regions as (
+    select host_key as gateway_host, region from core_host_regions
+    where host_kind = 'gateway'
+),
+
 session_parts as (
     -- NaaP RULE-LIFECYCLE-008: demand is anchored at the hour the session was requested.
     select
@@ -76,6 +81,8 @@ final as (
         j.hour,
         j.gateway_host,
         h.gateway_address,
+        -- A host no region rule covers, or seen on payments only, has no known region.
+        coalesce(r.region, 'unknown') as gateway_region,
         j.pipeline,
         j.model,
         cast(j.requested_sessions as bigint) as requested_sessions,
@@ -90,6 +97,7 @@ final as (
         cast(j.expected_value_wei as decimal(38, 10)) as expected_value_wei
     from joined as j
     left join hosts as h using (gateway_host)
+    left join regions as r using (gateway_host)
 )
 
 select * from final

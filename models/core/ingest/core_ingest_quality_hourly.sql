@@ -14,6 +14,11 @@ sessions as (
     from core_live_sessions
 ),
 
+regions as (
+    select host_key as gateway_host, region as gateway_region from core_host_regions
+    where host_kind = 'gateway'
+),
+
 track_steps as (
     -- Packet counters are cumulative per track; an hour gets the packets counted since the previous
     -- sample of the same track, so the lag runs over every loaded sample before the window filter.
@@ -43,6 +48,7 @@ attributed as (
     select
         date_trunc('hour', make_timestamp(s.event_ms * 1000)) as hour,
         s.gateway_host,
+        coalesce(g.gateway_region, 'unknown') as gateway_region,
         v.orchestrator_address,
         coalesce(v.attribution_status, 'no_session') as attribution_status,
         coalesce(v.pipeline, '') as pipeline,
@@ -57,6 +63,7 @@ attributed as (
         t.rtt_ns
     from samples as s
     left join sessions as v using (stream_id, request_id)
+    left join regions as g using (gateway_host)
     left join tracks as t using (event_id)
 ),
 
@@ -66,6 +73,7 @@ final as (
     select
         hour,
         gateway_host,
+        gateway_region,
         orchestrator_address,
         attribution_status,
         pipeline,

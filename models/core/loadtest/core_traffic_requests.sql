@@ -3,7 +3,7 @@
 with organic as (
     select
         'organic' as traffic_class,
-        'naap:' || md5(request_id) as request_key,
+        'naap:' || request_id as request_key,
         day,
         completed_at_ms as at_ms,
         orchestrator_address,

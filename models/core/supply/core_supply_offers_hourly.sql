@@ -4,6 +4,11 @@ with offers as (
     select * from core_supply_offers
 ),
 
+regions as (
+    select host_key as orch_url_norm, region from core_host_regions
+    where host_kind = 'orchestrator'
+),
+
 ranked as (
     -- Several hosts can share one on-chain address, each with its own service URI; the node (address
     -- + URI) is the unit whose last report describes it.
@@ -56,6 +61,7 @@ final as (
         s.orch_url_norm,
         s.pipeline,
         s.model,
+        coalesce(r.region, 'unknown') as region,
         s.offer_snapshots,
         s.warm_snapshots,
         s.capacity_slot_samples,
@@ -74,6 +80,7 @@ final as (
         and l.orch_url_norm is not distinct from s.orch_url_norm
         and l.pipeline = s.pipeline
         and l.model = s.model
+    left join regions as r on r.orch_url_norm = s.orch_url_norm
 )
 
 select * from final

@@ -43,13 +43,13 @@ final as (
         batch_requests,
         batch_successes,
         batch_success_rate,
-        -- Wilson score interval, z = 1.96 (95%).
-        (batch_success_rate + z * z / (2 * batch_requests)
+        -- Wilson score interval, z = 1.96 (95%), clamped to [0, 1] against rounding.
+        case when batch_success_rate is not null then greatest(0.0, (batch_success_rate + z * z / (2 * batch_requests)
             - z * sqrt(batch_success_rate * (1 - batch_success_rate) / batch_requests + z * z / (4 * batch_requests * batch_requests)))
-            / (1 + z * z / batch_requests) as batch_success_rate_ci_low,
-        (batch_success_rate + z * z / (2 * batch_requests)
+            / (1 + z * z / batch_requests)) end as batch_success_rate_ci_low,
+        case when batch_success_rate is not null then least(1.0, (batch_success_rate + z * z / (2 * batch_requests)
             + z * sqrt(batch_success_rate * (1 - batch_success_rate) / batch_requests + z * z / (4 * batch_requests * batch_requests)))
-            / (1 + z * z / batch_requests) as batch_success_rate_ci_high,
+            / (1 + z * z / batch_requests)) end as batch_success_rate_ci_high,
         batch_latency_samples,
         batch_latency_sum_ms,
         batch_latency_mean_ms,

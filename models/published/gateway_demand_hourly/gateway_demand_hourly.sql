@@ -17,6 +17,7 @@ final as (
         hour,
         gateway_host,
         gateway_address,
+        gateway_region,
         pipeline,
         model,
         requested_sessions,

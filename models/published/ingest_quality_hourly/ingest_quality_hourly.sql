@@ -18,6 +18,7 @@ final as (
     select
         hour,
         gateway_host,
+        gateway_region,
         orchestrator_address,
         attribution_status,
         pipeline,

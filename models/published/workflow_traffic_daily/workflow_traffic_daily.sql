@@ -48,13 +48,13 @@ final as (
         traffic_deferred_requests,
         traffic_unscored_requests,
         traffic_success_rate,
-        -- Wilson score interval, z = 1.96 (95%).
-        (traffic_success_rate + z * z / (2 * traffic_scored_requests)
+        -- Wilson score interval, z = 1.96 (95%), clamped to [0, 1] against rounding.
+        case when traffic_success_rate is not null then greatest(0.0, (traffic_success_rate + z * z / (2 * traffic_scored_requests)
             - z * sqrt(traffic_success_rate * (1 - traffic_success_rate) / traffic_scored_requests + z * z / (4 * traffic_scored_requests * traffic_scored_requests)))
-            / (1 + z * z / traffic_scored_requests) as traffic_success_rate_ci_low,
-        (traffic_success_rate + z * z / (2 * traffic_scored_requests)
+            / (1 + z * z / traffic_scored_requests)) end as traffic_success_rate_ci_low,
+        case when traffic_success_rate is not null then least(1.0, (traffic_success_rate + z * z / (2 * traffic_scored_requests)
             + z * sqrt(traffic_success_rate * (1 - traffic_success_rate) / traffic_scored_requests + z * z / (4 * traffic_scored_requests * traffic_scored_requests)))
-            / (1 + z * z / traffic_scored_requests) as traffic_success_rate_ci_high,
+            / (1 + z * z / traffic_scored_requests)) end as traffic_success_rate_ci_high,
         traffic_latency_samples,
         traffic_latency_p50_ms,
         traffic_latency_p95_ms
