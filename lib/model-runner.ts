@@ -104,7 +104,9 @@ export async function buildModel(m: Model, all: Map<string, Model>, opts: BuildO
     }
   }
   await mkdir(join(opts.dataDir, 'build', m.contract.layer), { recursive: true });
-  const session = await openSession({ allowedPaths: [...views.flatMap((v) => v.files), tmp] });
+  // One thread: parallel aggregation adds floating-point values in a scheduling-dependent order,
+  // and the same inputs must give the same bytes.
+  const session = await openSession({ allowedPaths: [...views.flatMap((v) => v.files), tmp], threads: 1 });
   const { conn } = session;
   try {
     await conn.run(`SET VARIABLE window_from = TIMESTAMPTZ ${sqlString(iso(opts.window.from))}`);

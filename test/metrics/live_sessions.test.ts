@@ -12,6 +12,8 @@ import { selectJobs } from '../../jobs/registry.ts';
 import { loadConfig, type Config } from '../../lib/config.ts';
 import { openSession, queryRows, sqlString } from '../../lib/duckdb.ts';
 import { logger } from '../../lib/log.ts';
+import { allMetrics, loadRegistry } from '../../lib/metrics.ts';
+import { METRICS_DIR } from '../../lib/paths.ts';
 import { HOUR_MS, isoDay, type Window } from '../../lib/time.ts';
 import type { SessionTruth } from '../../network/activity.ts';
 import { startNetwork, type EmbeddedNetwork } from '../../network/index.ts';
@@ -279,6 +281,17 @@ describe('live_orchestrator_daily reconciles with live_orchestrator_hourly', () 
       const reliability = 0.4 * (num(r.sla_startup_success_sessions)! / m) + 0.2 * (1 - num(r.sla_swapped_sessions)! / m) + 0.4 * (1 - num(r.sla_output_failed_sessions)! / m);
       expect(num(r.reliability_score)).toBeCloseTo(reliability, 12);
       expect(num(r.sla_score)).toBeCloseTo(100 * Math.min(num(r.sla_health_signals)! / num(r.sla_health_signals_expected)!, 1) * (0.7 * reliability + 0.3 * num(r.quality_score)!), 9);
+    }
+  });
+
+  it('matches every derived metric to its registry formula, evaluated as SQL over the row', async () => {
+    const derived = allMetrics(loadRegistry(METRICS_DIR)).filter((m) => m.family === 'live_sessions' && (m.aggregation === 'ratio' || m.aggregation === 'mean_of_parts'));
+    expect(derived.length).toBeGreaterThanOrEqual(15);
+    for (const dataset of ['live_orchestrator_hourly', 'live_orchestrator_daily']) {
+      for (const m of derived) {
+        const [r] = await query(`SELECT count(*) AS n FROM ${parquet(dataset)} WHERE NOT ((${m.formula}) IS NOT DISTINCT FROM ${m.id} OR abs((${m.formula}) - ${m.id}) <= 1e-9)`);
+        expect(Number(r!.n), `${dataset}.${m.id} = ${m.formula}`).toBe(0);
+      }
     }
   });
 

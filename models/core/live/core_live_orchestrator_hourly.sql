@@ -47,8 +47,9 @@ session_hours as (
         hour,
         session_key,
         count(*) as status_samples,
-        sum(output_fps) as output_fps_sum,
-        sum(output_fps * output_fps) as output_fps_sq_sum
+        -- Exact decimal sums (1e-6 fps): the same rows give the same bytes whatever the summation order.
+        sum(output_fps::decimal(18, 6)) as output_fps_sum,
+        sum((output_fps * output_fps)::decimal(18, 6)) as output_fps_sq_sum
     from samples
     group by hour, session_key
 ),
@@ -124,8 +125,8 @@ final as (
         coalesce(sum(sla_e2e_latency_sum_ms), 0)::bigint as sla_e2e_latency_sum_ms,
         coalesce(sum(sla_e2e_latency_count), 0)::bigint as sla_e2e_latency_count,
         coalesce(sum(status_samples), 0)::bigint as status_samples,
-        coalesce(sum(output_fps_sum), 0) as output_fps_sum,
-        coalesce(sum(output_fps_sq_sum), 0) as output_fps_sq_sum
+        coalesce(sum(output_fps_sum), 0)::double as output_fps_sum,
+        coalesce(sum(output_fps_sq_sum), 0)::double as output_fps_sq_sum
     from combined
     group by hour, orchestrator_address, attribution_status, region, pipeline, model
 )

@@ -25,8 +25,9 @@ periods as (
         orchestrator_address, attribution_status, region, pipeline, model,
         -- Every part in the hourly model's column order: the integer counts and sums, then the fps sums.
         sum(columns(lambda c: c not in ('hour', 'orchestrator_address', 'attribution_status', 'region', 'pipeline', 'model', 'output_fps_sum', 'output_fps_sq_sum')))::bigint,
-        sum(output_fps_sum),
-        sum(output_fps_sq_sum)
+        -- Back to exact decimals for the sum, so a day's bytes do not depend on the order of its hours.
+        sum(output_fps_sum::decimal(38, 6))::double,
+        sum(output_fps_sq_sum::decimal(38, 6))::double
     from hourly
     group by date_trunc('day', hour), orchestrator_address, attribution_status, region, pipeline, model
 ),

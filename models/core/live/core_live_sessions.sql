@@ -61,7 +61,8 @@ status_agg as (
         stream_id,
         request_id,
         count(*) as status_samples,
-        sum(output_fps) as output_fps_sum,
+        -- Summed as exact decimals (1e-6 fps), so the result does not depend on summation order.
+        sum(output_fps::decimal(18, 6))::double as output_fps_sum,
         bool_and(state = 'LOADING') as all_loading,
         bool_or(output_fps > 0) as any_positive_fps,
         min(start_time_ms) as runner_start_ms,
