@@ -16,7 +16,8 @@ import { buildPath, type BuiltModel } from '../lib/model-runner.ts';
 import { openStore, type ObjectStore } from '../lib/objects.ts';
 import type { S3Settings } from '../lib/config.ts';
 import { iso, isoDay, ms, type Window } from '../lib/time.ts';
-import { DATASETS_DIR, MODELS_DIR } from '../lib/paths.ts';
+import { DATASETS_DIR, METRICS_DIR, MODELS_DIR } from '../lib/paths.ts';
+import { allMetrics, loadRegistry } from '../lib/metrics.ts';
 import { datapackage, orchestratorsIn, qualityReport, summary, viewsSql } from './access.ts';
 
 export interface Descriptor {
@@ -261,6 +262,8 @@ export async function publishAll(opts: PublishOptions): Promise<Published[]> {
     out.push(published);
   }
   await store.put('views.sql', viewsSql(latestParts));
+  // The metric registry travels with the data, so readers (and the site) need only the store.
+  await store.put('metrics.json', stableJson({ metrics: allMetrics(loadRegistry(METRICS_DIR)) }) + '\n');
   return out;
 }
 
