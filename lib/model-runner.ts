@@ -119,8 +119,9 @@ export async function buildModel(m: Model, all: Map<string, Model>, opts: BuildO
     for (const v of views) {
       const list = `[${v.files.map(sqlString).join(', ')}]`;
       if (v.kind === 'model') await conn.run(`CREATE VIEW ${sqlIdent(v.name)} AS SELECT * FROM read_parquet(${list})`);
-      else if (v.files.length === 0) await conn.run(`CREATE VIEW ${sqlIdent(v.name)} AS SELECT NULL::JSON AS json WHERE false`);
-      else await conn.run(`CREATE VIEW ${sqlIdent(v.name)} AS SELECT json FROM read_ndjson_objects(${list})`);
+      // Raw views: one record per row, and the partition it came from (date=, blocks=, block=).
+      else if (v.files.length === 0) await conn.run(`CREATE VIEW ${sqlIdent(v.name)} AS SELECT NULL::JSON AS json, NULL::VARCHAR AS partition WHERE false`);
+      else await conn.run(`CREATE VIEW ${sqlIdent(v.name)} AS SELECT json, regexp_extract(filename, '([^/]+)/records\\.ndjson\\.gz$', 1) AS partition FROM read_ndjson_objects(${list}, filename = true)`);
     }
     await conn.run(`CREATE TABLE result AS ${m.sql.trim().replace(/;\s*$/, '')}`);
     const tests = await runTests(conn, m);

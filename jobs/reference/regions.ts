@@ -95,8 +95,9 @@ async function run(ctx: JobContext): Promise<JobResult> {
 
   const accepted: Omit<RegionRuleRecord, 'as_of'>[] = [];
   const rejected: { raw: string; reason: string }[] = [];
-  const seen = new Set<string>();
   for (const s of sources) {
+    // Ids are unique per file: an operator may reuse a committed rule's name without breaking it.
+    const seen = new Set<string>();
     for (const r of s.rules) {
       const why = ruleProblem(r, seen);
       if (why) {

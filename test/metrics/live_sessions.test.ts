@@ -357,5 +357,6 @@ describe('region rules', () => {
     expect(ruleProblem({ id: 'a', match: 'any', pattern: 'x', region: 'unknown' }, seen)).toMatch(/no pattern/);
     expect(ruleProblem({ id: 'a', match: 'near', pattern: 'x', region: 'FRA' }, seen)).toMatch(/match must be/);
     expect(ruleProblem({ id: 'a', applies_to: 'gateway', match: 'host', pattern: 'gw.example', region: 'FRA', note: 'n' }, seen)).toBeUndefined();
+    expect(ruleProblem({ id: "a", match: "any", region: "unknown" }, new Set(["a"]))).toMatch(/duplicate/);
   });
 });
