@@ -58,6 +58,8 @@ export interface ReleaseManifest {
   commit: string;
   /** Objects beside the data: datapackage.json, quality.json, summary.json (verified like the data). */
   attachments: { path: string; bytes: number; sha256: string }[];
+  /** Semantics version of every registry metric the release carries. */
+  metric_semantics: Record<string, number>;
   /** The release this one is recomputed from, and how. */
   recompute?: { from: string; release_id: string; manifest: string; sql: string };
 }
@@ -192,6 +194,7 @@ export async function publishAll(opts: PublishOptions): Promise<Published[]> {
   const out: Published[] = [];
   const latestParts: { id: string; manifestKey: string; files: string[] }[] = [];
   const releaseOf = new Map<string, Published>();
+  const registry = allMetrics(loadRegistry(METRICS_DIR));
   for (const desc of inDependencyOrder(loadDescriptors(opts.datasetsDir))) {
     const model = models.get(desc.model);
     if (!model || model.contract.layer !== 'published') throw new UserError(`dataset ${desc.id} names model ${desc.model}, which is not a published model`, 'point `model:` at a model under models/published/');
@@ -234,6 +237,7 @@ export async function publishAll(opts: PublishOptions): Promise<Published[]> {
         sources: await sourceFigures(opts.dataDir, desc),
         checks: (builtModel?.tests ?? []).map((t) => ({ test: t.test, passed: t.passed })),
         commit: producingCommit(),
+        metric_semantics: Object.fromEntries(registry.filter((m) => m.datasets.includes(desc.id)).map((m) => [m.id, m.semantics_version])),
         ...(desc.recompute && source ? { recompute: { from: desc.recompute.from, release_id: source.release_id, manifest: source.manifestKey, sql: desc.recompute.sql.trim() } } : {}),
       };
       const previous = await previousRelease(store, desc.id);

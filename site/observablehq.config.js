@@ -1,5 +1,6 @@
 // Observable Framework configuration. Builds run offline (see README.md): no global web-font
 // stylesheet, no DuckDB extension downloads, and loaders run with the repository's tsx.
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -14,6 +15,16 @@ export default {
   duckdb: { extensions: { json: null, parquet: null } },
   // One node process per TypeScript loader, with tsx registered as a loader hook.
   interpreters: { ".ts": [process.execPath, "--import", pathToFileURL(require.resolve("tsx/esm")).href] },
+  // One page per orchestrator (orchestrators/[address].md); build.ts lists the addresses found in the releases.
+  dynamicPaths: process.env.LPDATA_SITE_PATHS ? JSON.parse(readFileSync(process.env.LPDATA_SITE_PATHS, "utf8")) : [],
+  pages: [
+    {name: "Network overview", path: "/"},
+    {name: "Orchestrators", path: "/orchestrators"},
+    {name: "Startup success by hour", path: "/startup"},
+    {name: "Metric catalog", path: "/metrics"},
+    {name: "Datasets", path: "/datasets"},
+    {name: "Data quality", path: "/quality"},
+  ],
   search: false,
   // An inline icon, so browsers do not ask the server for /favicon.ico.
   head: '<link rel="icon" href="data:,">',

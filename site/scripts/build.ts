@@ -3,7 +3,7 @@
 // Usage: tsx site/scripts/build.ts [--store <release folder>] [--out <dist folder>]
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rename, rm, symlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UserError } from '../../lib/errors.ts';
@@ -12,6 +12,7 @@ import { configPath, defaultOutDir, frameworkCli, npmCacheDir, offlineGuard, src
 import { prebuild } from './prebuild.ts';
 import { SITE_DATASETS } from './datasets.ts';
 import { readLatestRelease, siteStore } from './release.ts';
+import { orchestratorAddresses, orchestratorPaths } from './routes.ts';
 
 export interface BuildSiteOptions {
   /** Release store folder (catalog.json at its top); default LPDATA_STORE, else data/store. */
@@ -100,12 +101,16 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSi
   try {
     const root = await stageRoot(stage, resolve(options.srcDir ?? srcDir));
     const built = join(stage, 'dist');
+    // Parameterised pages are listed for the config here, where the releases are already checked.
+    const pathsFile = join(stage, 'dynamic-paths.json');
+    await writeFile(pathsFile, JSON.stringify(orchestratorPaths(await orchestratorAddresses(store))));
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       ...FRAMEWORK_ENV,
       LPDATA_STORE: store,
       LPDATA_SITE_ROOT: root,
       LPDATA_SITE_OUTPUT: built,
+      LPDATA_SITE_PATHS: pathsFile,
       NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${pathToFileURL(offlineGuard).href}`.trim(),
       ...(options.netLog ? { LPDATA_NET_LOG: options.netLog } : {}),
     };

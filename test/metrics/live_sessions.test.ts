@@ -306,7 +306,7 @@ describe('live_orchestrator_daily reconciles with live_orchestrator_hourly', () 
 });
 
 describe('region rules', () => {
-  it('place every embedded orchestrator URI and gateway host in its world region', async () => {
+  it('places every embedded orchestrator URI and gateway host in its world region', async () => {
     const rows = await query(`SELECT host_kind, host_key, region, rule_origin FROM ${parquet('core_host_regions')}`);
     const region = new Map(rows.map((r) => [`${r.host_kind}|${r.host_key}`, String(r.region)]));
     for (const o of net.world.orchestrators) expect(region.get(`orchestrator|${o.serviceUri.toLowerCase()}`), o.serviceUri).toBe(o.region);
@@ -316,7 +316,7 @@ describe('region rules', () => {
     expect(rows.some((r) => r.host_kind === 'gateway' && r.rule_origin === 'operator')).toBe(true);
   });
 
-  it('quarantine bad operator rules with the reason and keep the rest, operator rules first', async () => {
+  it('quarantines bad operator rules with the reason and keeps the rest, operator rules first', async () => {
     const dir = join(root, 'bad-rules');
     const file = join(root, 'operator-regions.yml');
     await writeFile(
@@ -324,6 +324,7 @@ describe('region rules', () => {
       [
         'rules:',
         '  - { id: ok-gateway, applies_to: gateway, match: host, pattern: gw.example.org, region: FRA }',
+        '  - { id: code-fra, applies_to: gateway, match: host, pattern: gw2.example.org, region: LON }',
         "  - { id: lookahead, match: regex, pattern: 'fra(?=\\.)', region: FRA }",
         '  - { id: lower-region, match: host_suffix, pattern: .example.org, region: fra }',
         '  - { id: ok-gateway, match: any, region: unknown }',
@@ -345,18 +346,21 @@ describe('region rules', () => {
       .split('\n')
       .map((l) => JSON.parse(l) as { rank: number; id: string; origin: string });
     expect(records[0]).toMatchObject({ rank: 1, id: 'ok-gateway', origin: 'operator' });
-    expect(records.slice(1).every((x) => x.origin === 'committed')).toBe(true);
+    // An operator rule may reuse a committed rule's id; both are kept, the operator's first.
+    expect(records[1]).toMatchObject({ rank: 2, id: 'code-fra', origin: 'operator' });
+    expect(records.slice(2).every((x) => x.origin === 'committed')).toBe(true);
+    expect(records.filter((x) => x.id === 'code-fra').map((x) => x.origin)).toEqual(['operator', 'committed']);
     expect(records.map((x) => x.rank)).toEqual(records.map((_, i) => i + 1));
     expect(records[records.length - 1]).toMatchObject({ id: 'fallback' });
   });
 
-  it('refuse a rule that the models could not apply', () => {
+  it('refuses a rule that the models could not apply', () => {
     const seen = new Set<string>();
     expect(ruleProblem({ id: 'a', match: 'regex', pattern: 'fra\\1', region: 'FRA' }, seen)).toMatch(/back-reference/);
     expect(ruleProblem({ id: 'a', match: 'host_suffix', pattern: '.FRA.example', region: 'FRA' }, seen)).toMatch(/lowercase/);
     expect(ruleProblem({ id: 'a', match: 'any', pattern: 'x', region: 'unknown' }, seen)).toMatch(/no pattern/);
     expect(ruleProblem({ id: 'a', match: 'near', pattern: 'x', region: 'FRA' }, seen)).toMatch(/match must be/);
     expect(ruleProblem({ id: 'a', applies_to: 'gateway', match: 'host', pattern: 'gw.example', region: 'FRA', note: 'n' }, seen)).toBeUndefined();
-    expect(ruleProblem({ id: "a", match: "any", region: "unknown" }, new Set(["a"]))).toMatch(/duplicate/);
+    expect(ruleProblem({ id: 'a', match: 'any', region: 'unknown' }, new Set(['a']))).toMatch(/duplicate/);
   });
 });
