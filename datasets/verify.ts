@@ -120,16 +120,18 @@ export async function verifyRelease(location: string, s3?: S3Settings): Promise<
         const got = cols.map((c) => `${c.column_name} ${c.column_type}`).join(', ');
         const want = manifest.schema.map((c) => `${c.name} ${c.type}`).join(', ');
         add('schema', 'manifest.json', got === want, got === want ? `${cols.length} columns` : `files: ${got}; manifest: ${want}`);
-        // Each ratio in the registry whose parts are released beside it is recomputed row by row.
+        // Each ratio in the registry whose parts are released beside it is recomputed row by row from
+        // its registered formula (SQL over the parts).
         const names = new Set(cols.map((c) => c.column_name));
         for (const m of allMetrics(loadRegistry(METRICS_DIR))) {
-          if (m.aggregation !== 'ratio' || m.parts.length !== 2 || !names.has(m.id) || !m.parts.every((p) => names.has(p))) continue;
-          const [num, den] = m.parts.map(sqlIdent) as [string, string];
+          if (m.aggregation !== 'ratio' || !names.has(m.id) || m.parts.length === 0 || !m.parts.every((p) => names.has(p))) continue;
+          const id = sqlIdent(m.id);
           const bad = await queryRows<{ n: bigint }>(
             s.conn,
-            `SELECT count(*) AS n FROM ${from} WHERE NOT ((${den} = 0 AND ${sqlIdent(m.id)} IS NULL) OR abs(${sqlIdent(m.id)} - ${num} / ${den}) <= 1e-9)`,
-          );
-          add('recomputed', m.id, Number(bad[0]!.n) === 0, `${m.id} = ${m.formula}: ${bad[0]!.n} rows differ`);
+            `SELECT count(*) AS n FROM ${from} WHERE NOT ((${id} IS NULL AND (${m.formula}) IS NULL) OR abs(${id} - (${m.formula})) <= 1e-9)`,
+          ).catch((err: unknown) => [{ n: -1n, err }]);
+          const n = Number(bad[0]!.n);
+          add('recomputed', m.id, n === 0, n < 0 ? `${m.id} = ${m.formula}: the formula does not run on the release` : `${m.id} = ${m.formula}: ${n} rows differ`);
         }
       } finally {
         s.close();

@@ -20,6 +20,8 @@ export default {
   pages: [
     {name: "Network overview", path: "/"},
     {name: "Orchestrators", path: "/orchestrators"},
+    {name: "Gateways", path: "/gateways"},
+    {name: "Economics", path: "/economics"},
     {name: "Startup success by hour", path: "/startup"},
     {name: "Metric catalog", path: "/metrics"},
     {name: "Datasets", path: "/datasets"},

@@ -85,11 +85,13 @@ function windowFor(v: Record<string, string | boolean | undefined>, fallback?: W
   return { from: ms(today - DAY_MS), to: today };
 }
 
-const externalEndpoints = (config: Config) => Object.keys(config.endpoints).length > 0;
+/** Source endpoints that switch a run to the real network (region rules are an optional overlay, not a source). */
+const SOURCE_KEYS = (Object.keys(ENDPOINT_VARS) as (keyof Endpoints)[]).filter((k) => k !== 'regions');
+const externalEndpoints = (config: Config) => SOURCE_KEYS.some((k) => config.endpoints[k]);
 
 async function withNetwork<T>(config: Config, v: Record<string, string | boolean | undefined>, fn: (config: Config, window: Window, net?: EmbeddedNetwork) => Promise<T>): Promise<T> {
   if (externalEndpoints(config) && !v.embedded) {
-    const missing = (Object.keys(ENDPOINT_VARS) as (keyof Endpoints)[]).filter((k) => !config.endpoints[k]);
+    const missing = SOURCE_KEYS.filter((k) => !config.endpoints[k]);
     if (missing.length) log.warn('some sources have no endpoint and their jobs will fail', { missing: missing.map((k) => ENDPOINT_VARS[k]) });
     return fn(config, windowFor(v));
   }

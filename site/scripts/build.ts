@@ -99,11 +99,13 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<BuildSi
   // Staged beside the output so the finished folder moves into place with one rename.
   const stage = await mkdtemp(join(dirname(outDir), '.site-build-'));
   try {
-    const root = await stageRoot(stage, resolve(options.srcDir ?? srcDir));
     const built = join(stage, 'dist');
     // Parameterised pages are listed for the config here, where the releases are already checked.
     const pathsFile = join(stage, 'dynamic-paths.json');
-    await writeFile(pathsFile, JSON.stringify(orchestratorPaths(await orchestratorAddresses(store))));
+    const source = resolve(options.srcDir ?? srcDir);
+    const routed = existsSync(join(source, 'orchestrators', '[address].md'));
+    await writeFile(pathsFile, JSON.stringify(routed ? orchestratorPaths(await orchestratorAddresses(store)) : []));
+    const root = await stageRoot(stage, source);
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       ...FRAMEWORK_ENV,

@@ -48,6 +48,21 @@ export const WORKFLOW_TRAFFIC_DAILY: SiteDataset = {
   columns: ['day', 'orchestrator_address', 'pipeline', 'model', 'traffic_class', 'traffic_requests', 'traffic_scored_requests', 'traffic_successes', 'traffic_latency_p50_ms'],
 };
 
+export const ECONOMICS_FEES_DAILY: SiteDataset = {
+  id: 'economics_fees_daily',
+  columns: ['day', 'gateway_address', 'orchestrator_address', 'winning_tickets', 'fees_eth'],
+};
+
+export const ECONOMICS_ROUNDS: SiteDataset = {
+  id: 'economics_rounds',
+  columns: ['round', 'started_at', 'is_closed', 'active_rounds', 'rewarded_rounds', 'missed_reward_rounds', 'pending_reward_rounds', 'reward_calls', 'reward_lpt', 'treasury_lpt', 'winning_tickets', 'fees_eth', 'cut_changes'],
+};
+
+export const RECONCILIATION_SUBGRAPH_CHAIN_DAILY: SiteDataset = {
+  id: 'reconciliation_subgraph_chain_daily',
+  columns: ['day', 'orchestrator_address', 'chain_reward_calls', 'subgraph_reward_calls', 'reward_diff_wei', 'fees_diff_wei', 'chain_winning_tickets', 'subgraph_winning_tickets', 'unmatched_events', 'status'],
+};
+
 /** Every dataset a page reads; the build checks each has a release before starting Framework. */
 export const SITE_DATASETS: readonly SiteDataset[] = [
   ORCHESTRATOR_WORKFLOW_HOURLY,
@@ -58,6 +73,9 @@ export const SITE_DATASETS: readonly SiteDataset[] = [
   ORCHESTRATOR_ECONOMICS_DAILY,
   PROBE_RESULTS_DAILY,
   WORKFLOW_TRAFFIC_DAILY,
+  ECONOMICS_FEES_DAILY,
+  ECONOMICS_ROUNDS,
+  RECONCILIATION_SUBGRAPH_CHAIN_DAILY,
 ];
 
 /** Datasets whose orchestrator_address values each get a page under /orchestrators/. */

@@ -9,7 +9,8 @@ import { sha256, sha256File } from '../../lib/hash.ts';
 import { buildSite } from '../../site/scripts/build.ts';
 import { npmCacheDir, repoRoot } from '../../site/scripts/paths.ts';
 import { frameworkNpmNames, locateBundled, NOT_BUNDLED_VERSION } from '../../site/scripts/prebuild.ts';
-import { sampleRows, writeRelease, type WrittenRelease } from './fixtures.ts';
+import { sampleRows, type WrittenRelease } from './fixtures.ts';
+import { ECONOMICS_ONLY, LIVE_ORCHESTRATORS, writeSiteStore } from './site-store.ts';
 
 let tmp: string;
 let store: string;
@@ -36,7 +37,7 @@ const attempts = async (log: string) => (existsSync(log) ? (await readFile(log, 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'lpdata-site-build-'));
   store = join(tmp, 'store');
-  release = await writeRelease(store, sampleRows());
+  release = await writeSiteStore(store);
   dist = join(tmp, 'dist');
   netLog = join(tmp, 'net.log');
   const result = await buildSite({ store, outDir: dist, netLog });
@@ -48,8 +49,15 @@ afterAll(async () => {
 });
 
 describe('site build', () => {
-  it('writes the page and ships the released Parquet unchanged', async () => {
-    const html = await readFile(join(dist, 'index.html'), 'utf8');
+  it('writes every page, one per orchestrator address seen in any dataset the orchestrator page reads', async () => {
+    const files = await listTree(dist);
+    for (const page of ['index', 'startup', 'orchestrators', 'gateways', 'economics', 'metrics', 'datasets', 'quality']) expect(files, page).toContain(`${page}.html`);
+    expect(await readFile(join(dist, 'index.html'), 'utf8')).toContain('<title>Network overview');
+    expect(files.filter((f) => f.startsWith('orchestrators/')).sort()).toEqual([...LIVE_ORCHESTRATORS, ECONOMICS_ONLY].sort().map((a) => `orchestrators/${a}.html`));
+  });
+
+  it('writes the startup page and ships the released Parquet unchanged', async () => {
+    const html = await readFile(join(dist, 'startup.html'), 'utf8');
     expect(html).toContain('<title>Orchestrator startup success by hour');
     const files = await listTree(dist);
     const parquet = files.filter((f) => /^_file\/data\/orchestrator_workflow_hourly\.[0-9a-f]{8}\.parquet$/.test(f));
@@ -71,8 +79,10 @@ describe('site build', () => {
   });
 
   it('references nothing outside the site', async () => {
-    const html = await readFile(join(dist, 'index.html'), 'utf8');
-    expect(html.match(/(?:src|href)=["']?(?:https?:)?\/\/[^"' >]+/g) ?? []).toEqual([]);
+    for (const page of (await listTree(dist)).filter((f) => f.endsWith('.html'))) {
+      const html = await readFile(join(dist, page), 'utf8');
+      expect(html.match(/(?:src|href)=["']?(?:https?:)?\/\/[^"' >]+/g) ?? [], page).toEqual([]);
+    }
   });
 
   it('is reproducible: the same release builds to the same bytes', async () => {

@@ -1,4 +1,5 @@
 // A small release store in the publisher's layout, written with DuckDB, for the site tests.
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -112,9 +113,14 @@ export async function writeRelease(store: string, rows: SampleRow[], opts: { rel
   const manifestRel = `v${version.split('.')[0]}/${releaseId}/manifest.json`;
   await writeFile(join(releaseDir, 'manifest.json'), JSON.stringify(manifest, null, 2));
   await writeFile(join(store, DATASET, 'latest.json'), JSON.stringify({ dataset_id: DATASET, version, release_id: releaseId, manifest: manifestRel }, null, 2));
-  await writeFile(
-    join(store, 'catalog.json'),
-    JSON.stringify({ datasets: [{ id: DATASET, title: 'Orchestrator startup success by workflow and hour', latest: { version, release_id: releaseId, manifest: `${DATASET}/${manifestRel}` } }] }, null, 2),
-  );
+  await upsertCatalog(store, { id: DATASET, title: 'Orchestrator startup success by workflow and hour', latest: { version, release_id: releaseId, manifest: `${DATASET}/${manifestRel}` } });
   return { releaseId, releaseDir, files };
+}
+
+/** Adds or replaces one dataset in the store's catalog.json, keeping the others (sorted by id). */
+export async function upsertCatalog(store: string, entry: { id: string; title: string; latest: { version: string; release_id: string; manifest: string } }): Promise<void> {
+  const path = join(store, 'catalog.json');
+  const existing = existsSync(path) ? (JSON.parse(await readFile(path, 'utf8')) as { datasets: { id: string }[] }).datasets : [];
+  const datasets = [...existing.filter((d) => d.id !== entry.id), entry].sort((a, b) => a.id.localeCompare(b.id));
+  await writeFile(path, JSON.stringify({ datasets }, null, 2));
 }

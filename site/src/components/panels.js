@@ -2,7 +2,7 @@
 // and the formula/SQL disclosure next to a number.
 import {html} from "npm:htl";
 
-const when = (iso) => (iso ? String(iso).replace("T", " ").replace(/\.\d+Z$|Z$/, " UTC") : "none");
+const when = (iso) => (iso ? `${String(iso).slice(0, 16).replace("T", " ")} UTC` : "none");
 
 /** The catalog entries (data/catalog.json) for `ids`, in that order; a missing id is an error. */
 export function entriesFor(catalog, ids) {
@@ -28,11 +28,11 @@ function coverage(entry) {
 }
 
 /** A table of the releases behind the page: release, window, rows, source watermark, coverage, checks. */
-export function freshnessPanel(entries) {
+export function freshnessPanel(entries, {base = "./"} = {}) {
   return html`<div class="freshness"><table>
     <thead><tr><th>Dataset</th><th>Release</th><th>Built</th><th>Window</th><th class="num">Rows</th><th>Oldest source watermark</th><th>Coverage</th><th>Checks</th></tr></thead>
     <tbody>${entries.map((e) => html`<tr data-dataset=${e.id}>
-      <td><a href=${`./datasets#${e.id}`}><code>${e.id}</code></a> ${e.version}</td>
+      <td><a href=${`${base}datasets#${e.id}`}><code>${e.id}</code></a> ${e.version}</td>
       <td><code>${e.release_id}</code></td>
       <td>${when(e.created_at)}</td>
       <td>${e.window ? `${when(e.window.from)} → ${when(e.window.to)}` : html`<span class="muted">none</span>`}</td>
