@@ -22,6 +22,7 @@ export default {
     {name: "Orchestrators", path: "/orchestrators"},
     {name: "Gateways", path: "/gateways"},
     {name: "Economics", path: "/economics"},
+    {name: "Workflows and regions", path: "/workflows"},
     {name: "Startup success by hour", path: "/startup"},
     {name: "Metric catalog", path: "/metrics"},
     {name: "Datasets", path: "/datasets"},

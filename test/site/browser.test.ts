@@ -9,7 +9,7 @@ import { buildSite } from '../../site/scripts/build.ts';
 import { repoRoot } from '../../site/scripts/paths.ts';
 import { serveDir, type StaticServer } from '../../site/scripts/serve.ts';
 import { HOURS, NEVER_REQUESTED, NO_ORCHESTRATOR_HOURS, ORCHESTRATORS, QUIET_HOURS, WORKFLOWS, sampleRows, type WrittenRelease } from './fixtures.ts';
-import { ECONOMICS_ONLY, FIXTURE_METRICS, GATEWAYS, LIVE_ORCHESTRATORS, LIVE_QUIET_HOURS, SITE_FIXTURE_DATASETS, liveRequested, liveStarted, writeSiteStore } from './site-store.ts';
+import { ECONOMICS_ONLY, FIXTURE_METRICS, GATEWAYS, LIVE_ORCHESTRATORS, LIVE_WORKFLOW, LIVE_QUIET_HOURS, SITE_FIXTURE_DATASETS, liveRequested, liveStarted, writeSiteStore } from './site-store.ts';
 
 // Debian's package; LPDATA_CHROMIUM points elsewhere (another distribution's path).
 const CHROMIUM = process.env.LPDATA_CHROMIUM ?? '/usr/bin/chromium';
@@ -163,6 +163,7 @@ const PAGES: { path: string; shot: string; main: string }[] = [
   { path: `orchestrators/${ECONOMICS_ONLY}`, shot: 'site-orchestrator-no-data', main: '#economics table tbody tr' },
   { path: 'gateways', shot: 'site-gateways', main: '#gateway-table tbody tr' },
   { path: 'economics', shot: 'site-economics', main: '#rounds-table tbody tr' },
+  { path: 'workflows', shot: 'site-workflows', main: '#distribution svg[class^="plot-"]' },
   { path: 'metrics', shot: 'site-metrics', main: '#metric-table table tbody tr' },
   { path: 'datasets', shot: 'site-datasets', main: '#dataset-list section.dataset' },
   { path: 'quality', shot: 'site-quality', main: '#quality-table tbody tr' },
@@ -178,6 +179,7 @@ async function visitPage(path: string, main: string): Promise<Visit> {
   return v;
 }
 
+const visitsErrors = (path: string) => visits.get(path)?.errors ?? ['page not opened'];
 const cellTexts = async (page: Page, selector: string) => page.locator(selector).allInnerTexts();
 const pct = (num: number, den: number) => `${((num / den) * 100).toFixed(1)}%`;
 const liveTotals = (orchestrators: readonly string[]) => {
@@ -279,6 +281,18 @@ describe.skipIf(!runBrowser)('every page in Chromium', () => {
     expect(rows).toHaveLength(2);
     expect(rows[1]!.split('\t')[7]).toMatch(/^66\.7% \[/);
     expect(await page.locator('#orchestrator-economics tbody tr').count()).toBe(LIVE_ORCHESTRATORS.length + 1);
+  });
+
+  it('workflows and regions: summed per group, switchable between workflow and region', async () => {
+    const { page } = await visitPage('workflows', '#distribution svg[class^="plot-"]');
+    const { requested, started } = liveTotals(LIVE_ORCHESTRATORS);
+    const rows = await cellTexts(page, '#group-table tbody tr');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.split('\t').slice(0, 3)).toEqual([`${LIVE_WORKFLOW.pipeline} · ${LIVE_WORKFLOW.model}`, count(requested), expect.stringMatching(new RegExp(`^${pct(started, requested).replace('.', '\\.')} \\[`))]);
+    expect(await page.locator('#distribution g[aria-label="dot"] circle').count()).toBe(LIVE_ORCHESTRATORS.length);
+    await page.getByLabel('region').check();
+    await expect.poll(async () => (await cellTexts(page, '#group-table tbody tr')).map((r) => r.split('\t')[0])).toEqual(['FRA']);
+    expect(visitsErrors('workflows')).toEqual([]);
   });
 
   it('metric catalog lists every metric in the registry with its formula', async () => {

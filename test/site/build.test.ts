@@ -51,7 +51,7 @@ afterAll(async () => {
 describe('site build', () => {
   it('writes every page, one per orchestrator address seen in any dataset the orchestrator page reads', async () => {
     const files = await listTree(dist);
-    for (const page of ['index', 'startup', 'orchestrators', 'gateways', 'economics', 'metrics', 'datasets', 'quality']) expect(files, page).toContain(`${page}.html`);
+    for (const page of ['index', 'startup', 'orchestrators', 'gateways', 'economics', 'workflows', 'metrics', 'datasets', 'quality']) expect(files, page).toContain(`${page}.html`);
     expect(await readFile(join(dist, 'index.html'), 'utf8')).toContain('<title>Network overview');
     expect(files.filter((f) => f.startsWith('orchestrators/')).sort()).toEqual([...LIVE_ORCHESTRATORS, ECONOMICS_ONLY].sort().map((a) => `orchestrators/${a}.html`));
   });
