@@ -19,7 +19,8 @@ export interface ColumnContract {
   kind?: 'key' | 'metric' | 'attribute';
 }
 
-export type InputRef = { raw: string } | { model: string };
+/** A raw snapshot, another model, or a table from the metric registry (`thresholds`). */
+export type InputRef = { raw: string } | { model: string } | { registry: 'thresholds' };
 
 export interface ModelContract {
   name: string;
@@ -117,7 +118,7 @@ export function buildOrder(models: Model[]): Model[] {
     if (visiting.has(n)) throw new UserError(`models form a cycle through ${n}`, 'a model may not read itself, directly or indirectly');
     visiting.add(n);
     for (const i of m.contract.inputs) {
-      if ('model' in i) {
+      if ('model' in i && i.model) {
         const dep = byName.get(i.model);
         if (!dep) throw new UserError(`model ${n} reads unknown model ${i.model}`, `create models/<layer>/${i.model}.sql or fix the input name`);
         visit(dep);

@@ -2,11 +2,13 @@
 // only; and a model's SQL names no input it did not declare and opens no file by itself.
 import { rawViewName, type Layer, type Model } from './contracts.ts';
 
-const MAY_READ: Record<Layer, (Layer | 'raw')[]> = {
+const MAY_READ: Record<Layer, (Layer | 'raw' | 'registry')[]> = {
   staging: ['raw'],
-  core: ['staging', 'core'],
+  core: ['staging', 'core', 'registry'],
   published: ['core'],
 };
+
+export const REGISTRY_VIEWS = { thresholds: 'registry_thresholds' } as const;
 
 export interface LayerProblem {
   model: string;
@@ -26,11 +28,11 @@ export function checkLayers(models: Model[]): LayerProblem[] {
     const { name, layer, inputs } = m.contract;
     const declared = new Set<string>();
     for (const i of inputs) {
-      const from: Layer | 'raw' | undefined = 'raw' in i ? 'raw' : layerOf.get(i.model);
-      const ref = 'raw' in i ? `raw ${i.raw}` : i.model;
+      const from: Layer | 'raw' | 'registry' | undefined = 'raw' in i ? 'raw' : 'registry' in i ? 'registry' : layerOf.get(i.model);
+      const ref = 'raw' in i ? `raw ${i.raw}` : 'registry' in i ? `registry ${i.registry}` : i.model;
       if (!from) problems.push({ model: name, problem: `reads ${ref}, which is not a model` });
       else if (!MAY_READ[layer].includes(from)) problems.push({ model: name, problem: `is ${layer} and reads ${ref} (${from}); ${layer} may read ${MAY_READ[layer].join(' or ')} only` });
-      declared.add('raw' in i ? rawViewName(i.raw) : i.model);
+      declared.add('raw' in i ? rawViewName(i.raw) : 'registry' in i ? REGISTRY_VIEWS[i.registry] : i.model);
     }
     const sql = stripComments(m.sql).toLowerCase();
     if (/\bread_[a-z_]+\s*\(/.test(sql) || /\b(parquet_scan|glob)\s*\(/.test(sql)) {

@@ -8,12 +8,16 @@ import { buildOrder, discoverModels, rawViewName, type Model } from './contracts
 import { openSession, queryRows, sqlIdent, sqlString } from './duckdb.ts';
 import { UserError } from './errors.ts';
 import type { Logger } from './log.ts';
-import { checkLayers } from './model-check.ts';
+import { checkLayers, REGISTRY_VIEWS } from './model-check.ts';
+import { allMetrics, loadRegistry } from './metrics.ts';
+import { METRICS_DIR } from './paths.ts';
 import { RECORDS_FILE } from './snapshot.ts';
 import { DAY_MS, iso, isoDay, ms, type Window } from './time.ts';
 
 export interface BuildOptions {
   modelsDir: string;
+  /** The metric registry, for models that read `- registry: thresholds`; default models/metrics beside modelsDir. */
+  metricsDir?: string;
   dataDir: string;
   window: Window;
   hashKey: string;
@@ -34,6 +38,15 @@ export interface BuiltModel {
   rows: number;
   duration_ms: number;
   tests: TestResult[];
+}
+
+/** The registry's health thresholds as a view: metric, direction, healthy, degraded, unit. */
+function thresholdsView(metricsDir: string | undefined): string {
+  const rows = allMetrics(loadRegistry(metricsDir ?? METRICS_DIR))
+    .filter((m) => m.thresholds)
+    .map((m) => `(${sqlString(m.id)}, ${sqlString(m.direction)}, ${m.thresholds!.healthy}::DOUBLE, ${m.thresholds!.degraded}::DOUBLE, ${sqlString(m.unit)})`);
+  const body = rows.length ? `VALUES ${rows.join(', ')}` : `SELECT NULL, NULL, NULL::DOUBLE, NULL::DOUBLE, NULL WHERE false`;
+  return `CREATE VIEW ${REGISTRY_VIEWS.thresholds} (metric, direction, healthy, degraded, unit) AS ${body}`;
 }
 
 export const buildPath = (dataDir: string, m: Model) => join(dataDir, 'build', m.contract.layer, `${m.contract.name}.parquet`);
@@ -95,6 +108,7 @@ export async function buildModel(m: Model, all: Map<string, Model>, opts: BuildO
   const tmp = `${out}.tmp-${process.pid}`;
   const views: { name: string; files: string[]; kind: 'raw' | 'model' }[] = [];
   for (const i of m.contract.inputs) {
+    if ('registry' in i) continue;
     if ('raw' in i) views.push({ name: rawViewName(i.raw), files: rawFiles(opts.dataDir, i.raw, opts.window), kind: 'raw' });
     else {
       const dep = all.get(i.model)!;
@@ -123,6 +137,7 @@ export async function buildModel(m: Model, all: Map<string, Model>, opts: BuildO
       else if (v.files.length === 0) await conn.run(`CREATE VIEW ${sqlIdent(v.name)} AS SELECT NULL::JSON AS json, NULL::VARCHAR AS partition WHERE false`);
       else await conn.run(`CREATE VIEW ${sqlIdent(v.name)} AS SELECT json, regexp_extract(filename, '([^/]+)/records\\.ndjson\\.gz$', 1) AS partition FROM read_ndjson_objects(${list}, filename = true)`);
     }
+    if (m.contract.inputs.some((i) => 'registry' in i)) await conn.run(thresholdsView(opts.metricsDir));
     await conn.run(`CREATE TABLE result AS ${m.sql.trim().replace(/;\s*$/, '')}`);
     const tests = await runTests(conn, m);
     const failed = tests.filter((t) => !t.passed);
@@ -154,7 +169,7 @@ export function withDependencies(models: Model[], names: string[]): Set<string> 
     const m = byName.get(n);
     if (!m) throw new UserError(`no model named ${n}`, 'model names are the .sql file names under models/');
     out.add(n);
-    for (const i of m.contract.inputs) if ('model' in i) visit(i.model);
+    for (const i of m.contract.inputs) if ('model' in i && i.model) visit(i.model);
   };
   names.forEach(visit);
   return out;

@@ -9,6 +9,8 @@ import { selectJobs } from '../../jobs/registry.ts';
 import { loadConfig } from '../../lib/config.ts';
 import { openSession, queryRows, sqlString } from '../../lib/duckdb.ts';
 import { logger } from '../../lib/log.ts';
+import { allMetrics, loadRegistry } from '../../lib/metrics.ts';
+import { METRICS_DIR } from '../../lib/paths.ts';
 import { startNetwork, type EmbeddedNetwork } from '../../network/index.ts';
 
 const log = logger({ test: 'signals' });
@@ -32,7 +34,7 @@ beforeAll(async () => {
   dataDir = join(dir, 'data');
   const config = { ...loadConfig({ LPDATA_DATA_DIR: dataDir }), ...net.settings, endpoints: net.endpoints };
   await ingest(selectJobs(['gateway_events', 'chain', 'subgraph', 'reference']), config, net.world.window, log);
-  await buildModels(config, net.world.window, log, ['operational_signals_daily', 'orchestrator_baselines_daily']);
+  await buildModels(config, net.world.window, log, ['operational_signals_daily', 'orchestrator_baselines_daily', 'orchestrator_health_daily']);
 }, 180_000);
 
 afterAll(async () => {
@@ -76,6 +78,22 @@ describe('cohort baselines', () => {
     expect(Number(bad[0]!.n)).toBe(0);
     const [c] = await rows<{ n: bigint; orchs: bigint }>('orchestrator_baselines_daily', 'SELECT count(*) AS n, count(DISTINCT orchestrator_address) AS orchs FROM $T');
     expect(Number(c!.orchs)).toBe(net.world.orchestrators.length);
+  });
+});
+
+describe('health flags', () => {
+  it('apply the registry thresholds to every thresholded live metric, and say insufficient_data for no value', async () => {
+    const thresholds = new Map(allMetrics(loadRegistry(METRICS_DIR)).filter((m) => m.thresholds).map((m) => [m.id, m]));
+    const got = await rows<{ metric: string; value: number | null; health: string }>('orchestrator_health_daily', 'SELECT metric, value, health FROM $T');
+    expect(got.length).toBeGreaterThan(0);
+    const expected = (id: string, v: number | null) => {
+      const m = thresholds.get(id)!;
+      if (v === null) return 'insufficient_data';
+      const better = (a: number, b: number) => (m.direction === 'lower_is_better' ? a <= b : a >= b);
+      return better(v, m.thresholds!.healthy) ? 'healthy' : better(v, m.thresholds!.degraded) ? 'degraded' : 'unhealthy';
+    };
+    for (const r of got) expect(r.health, `${r.metric}=${r.value}`).toBe(expected(r.metric, r.value));
+    expect(new Set(got.map((r) => r.metric))).toEqual(new Set([...thresholds.values()].filter((m) => m.datasets.includes('live_orchestrator_daily')).map((m) => m.id)));
   });
 });
 
