@@ -1,7 +1,7 @@
 // Builds models in dependency order. Each model runs in a fresh DuckDB session that can open only
 // the files of the inputs it declares and the one file it writes; run parameters (the window, the
 // hashing key) are bound as variables, so no model reads the clock.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildOrder, discoverModels, rawViewName, type Model } from './contracts.ts';
@@ -10,7 +10,7 @@ import { UserError } from './errors.ts';
 import type { Logger } from './log.ts';
 import { checkLayers, REGISTRY_VIEWS } from './model-check.ts';
 import { allMetrics, loadRegistry } from './metrics.ts';
-import { METRICS_DIR } from './paths.ts';
+import { MACROS_FILE, METRICS_DIR } from './paths.ts';
 import { RECORDS_FILE } from './snapshot.ts';
 import { DAY_MS, iso, isoDay, ms, type Window } from './time.ts';
 
@@ -137,6 +137,7 @@ export async function buildModel(m: Model, all: Map<string, Model>, opts: BuildO
       else if (v.files.length === 0) await conn.run(`CREATE VIEW ${sqlIdent(v.name)} AS SELECT NULL::JSON AS json, NULL::VARCHAR AS partition WHERE false`);
       else await conn.run(`CREATE VIEW ${sqlIdent(v.name)} AS SELECT json, regexp_extract(filename, '([^/]+)/records\\.ndjson\\.gz$', 1) AS partition FROM read_ndjson_objects(${list}, filename = true)`);
     }
+    await conn.run(readFileSync(MACROS_FILE, 'utf8'));
     if (m.contract.inputs.some((i) => 'registry' in i)) await conn.run(thresholdsView(opts.metricsDir));
     await conn.run(`CREATE TABLE result AS ${m.sql.trim().replace(/;\s*$/, '')}`);
     const tests = await runTests(conn, m);

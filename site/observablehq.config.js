@@ -27,6 +27,7 @@ export default {
     {name: "Metric catalog", path: "/metrics"},
     {name: "Datasets", path: "/datasets"},
     {name: "Data quality", path: "/quality"},
+    {name: "Example analyses", path: "/analyses/"},
   ],
   search: false,
   // An inline icon, so browsers do not ask the server for /favicon.ico.

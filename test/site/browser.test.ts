@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readAnalyses } from '../../site/scripts/analyses.ts';
 import { buildSite } from '../../site/scripts/build.ts';
 import { repoRoot } from '../../site/scripts/paths.ts';
 import { serveDir, type StaticServer } from '../../site/scripts/serve.ts';
@@ -167,6 +168,7 @@ const PAGES: { path: string; shot: string; main: string }[] = [
   { path: 'metrics', shot: 'site-metrics', main: '#metric-table table tbody tr' },
   { path: 'datasets', shot: 'site-datasets', main: '#dataset-list section.dataset' },
   { path: 'quality', shot: 'site-quality', main: '#quality-table tbody tr' },
+  { path: 'analyses/', shot: 'site-analyses', main: '#analysis-list section.analysis table tbody tr' },
 ];
 
 async function visitPage(path: string, main: string): Promise<Visit> {
@@ -310,6 +312,17 @@ describe.skipIf(!runBrowser)('every page in Chromium', () => {
     expect(await live.textContent()).toContain('duckdb -c "select * from read_parquet([');
     // The changelog comes from the repository's datasets/<id>/CHANGELOG.md.
     expect(await live.locator('details').last().textContent()).toContain('## 1.0.0');
+  });
+
+  it('example analyses: every sql/analyses file with its SQL and a result table', async () => {
+    const { page } = await visitPage('analyses/', '#analysis-list section.analysis table tbody tr');
+    const analyses = await readAnalyses();
+    expect(await page.locator('#analysis-list section.analysis').evaluateAll((els) => els.map((e) => e.id))).toEqual(analyses.map((a) => a.name));
+    for (const a of analyses) {
+      const section = page.locator(`section#${a.name}`);
+      expect(await section.locator('pre code').textContent()).toBe(a.sql);
+      expect(await section.locator('table tbody tr').count(), a.name).toBeGreaterThan(0);
+    }
   });
 
   it('data quality shows every dataset with its checks', async () => {

@@ -28,8 +28,7 @@ rates as (
     select
         *,
         case when batch_requests > 0 then batch_successes / batch_requests end as batch_success_rate,
-        case when batch_latency_samples > 0 then batch_latency_sum_ms / batch_latency_samples end as batch_latency_mean_ms,
-        1.959963984540054 as z
+        case when batch_latency_samples > 0 then batch_latency_sum_ms / batch_latency_samples end as batch_latency_mean_ms
     from daily
 ),
 
@@ -43,13 +42,9 @@ final as (
         batch_requests,
         batch_successes,
         batch_success_rate,
-        -- Wilson score interval, z = 1.96 (95%), clamped to [0, 1] against rounding.
-        case when batch_success_rate is not null then greatest(0.0, (batch_success_rate + z * z / (2 * batch_requests)
-            - z * sqrt(batch_success_rate * (1 - batch_success_rate) / batch_requests + z * z / (4 * batch_requests * batch_requests)))
-            / (1 + z * z / batch_requests)) end as batch_success_rate_ci_low,
-        case when batch_success_rate is not null then least(1.0, (batch_success_rate + z * z / (2 * batch_requests)
-            + z * sqrt(batch_success_rate * (1 - batch_success_rate) / batch_requests + z * z / (4 * batch_requests * batch_requests)))
-            / (1 + z * z / batch_requests)) end as batch_success_rate_ci_high,
+        -- Wilson score interval at 95 % (sql/macros.sql).
+        wilson_low(batch_success_rate, batch_requests) as batch_success_rate_ci_low,
+        wilson_high(batch_success_rate, batch_requests) as batch_success_rate_ci_high,
         batch_latency_samples,
         batch_latency_sum_ms,
         batch_latency_mean_ms,

@@ -74,15 +74,12 @@ rated as (
 ),
 
 wilson as (
-    -- Wilson 95 % interval for reward_call_rate: z = 1.959963984540054, z2 = z * z.
+    -- Wilson 95 % interval for reward_call_rate (sql/macros.sql).
     select
         *,
-        (reward_call_rate + z2 / (2 * decided_rounds) - z * sqrt(reward_call_rate * (1 - reward_call_rate) / decided_rounds + z2 / (4 * decided_rounds * decided_rounds)))
-            / (1 + z2 / decided_rounds) as reward_call_rate_ci_low,
-        (reward_call_rate + z2 / (2 * decided_rounds) + z * sqrt(reward_call_rate * (1 - reward_call_rate) / decided_rounds + z2 / (4 * decided_rounds * decided_rounds)))
-            / (1 + z2 / decided_rounds) as reward_call_rate_ci_high
+        wilson_low(reward_call_rate, decided_rounds) as reward_call_rate_ci_low,
+        wilson_high(reward_call_rate, decided_rounds) as reward_call_rate_ci_high
     from rated
-    cross join (select 1.959963984540054 as z, 1.959963984540054 * 1.959963984540054 as z2)
 ),
 
 final as (

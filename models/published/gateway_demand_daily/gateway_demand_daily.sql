@@ -47,17 +47,9 @@ final as (
         unserved_sessions,
         effective_failed_sessions,
         case when n > 0 then successes / n end as effective_success_rate,
-        -- Wilson score interval, z = 1.959963984540054 (95 %); z^2 = 3.841458820694124.
-        case when n > 0 then
-            (successes / n + 3.841458820694124 / (2 * n)
-                - 1.959963984540054 * sqrt(successes / n * (1 - successes / n) / n + 3.841458820694124 / (4 * n * n)))
-            / (1 + 3.841458820694124 / n)
-        end as effective_success_rate_ci_low,
-        case when n > 0 then
-            (successes / n + 3.841458820694124 / (2 * n)
-                + 1.959963984540054 * sqrt(successes / n * (1 - successes / n) / n + 3.841458820694124 / (4 * n * n)))
-            / (1 + 3.841458820694124 / n)
-        end as effective_success_rate_ci_high,
+        -- Wilson score intervals at 95 % (sql/macros.sql).
+        wilson_low(successes / n, n) as effective_success_rate_ci_low,
+        wilson_high(successes / n, n) as effective_success_rate_ci_high,
         cast(session_ms as double) / 60000 as session_minutes,
         payment_events,
         unparsed_payment_events,

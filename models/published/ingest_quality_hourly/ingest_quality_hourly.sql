@@ -28,17 +28,9 @@ final as (
         quality_samples,
         bad_quality_samples,
         case when bad_n > 0 then bad_x / bad_n end as bad_quality_share,
-        -- Wilson score interval, z = 1.959963984540054 (95 %); z^2 = 3.841458820694124.
-        case when bad_n > 0 then
-            (bad_x / bad_n + 3.841458820694124 / (2 * bad_n)
-                - 1.959963984540054 * sqrt(bad_x / bad_n * (1 - bad_x / bad_n) / bad_n + 3.841458820694124 / (4 * bad_n * bad_n)))
-            / (1 + 3.841458820694124 / bad_n)
-        end as bad_quality_share_ci_low,
-        case when bad_n > 0 then
-            (bad_x / bad_n + 3.841458820694124 / (2 * bad_n)
-                + 1.959963984540054 * sqrt(bad_x / bad_n * (1 - bad_x / bad_n) / bad_n + 3.841458820694124 / (4 * bad_n * bad_n)))
-            / (1 + 3.841458820694124 / bad_n)
-        end as bad_quality_share_ci_high,
+        -- Wilson score intervals at 95 % (sql/macros.sql).
+        wilson_low(bad_x / bad_n, bad_n) as bad_quality_share_ci_low,
+        wilson_high(bad_x / bad_n, bad_n) as bad_quality_share_ci_high,
         track_samples,
         jitter_samples,
         jitter_ms_sum,
@@ -47,16 +39,8 @@ final as (
         packets_lost,
         packets_received,
         case when loss_n > 0 then 100 * loss_x / loss_n end as packet_loss_pct,
-        case when loss_n > 0 then 100 *
-            (loss_x / loss_n + 3.841458820694124 / (2 * loss_n)
-                - 1.959963984540054 * sqrt(loss_x / loss_n * (1 - loss_x / loss_n) / loss_n + 3.841458820694124 / (4 * loss_n * loss_n)))
-            / (1 + 3.841458820694124 / loss_n)
-        end as packet_loss_pct_ci_low,
-        case when loss_n > 0 then 100 *
-            (loss_x / loss_n + 3.841458820694124 / (2 * loss_n)
-                + 1.959963984540054 * sqrt(loss_x / loss_n * (1 - loss_x / loss_n) / loss_n + 3.841458820694124 / (4 * loss_n * loss_n)))
-            / (1 + 3.841458820694124 / loss_n)
-        end as packet_loss_pct_ci_high,
+        100 * wilson_low(loss_x / loss_n, loss_n) as packet_loss_pct_ci_low,
+        100 * wilson_high(loss_x / loss_n, loss_n) as packet_loss_pct_ci_high,
         rtt_samples,
         rtt_unknown_samples,
         rtt_ms_sum,

@@ -34,8 +34,7 @@ joined as (
         c.score,
         r.success_rate as reported_success_rate,
         r.round_trip_score as reported_round_trip_score,
-        r.score as reported_score,
-        1.959963984540054 as z
+        r.score as reported_score
     from recomputed as c
     full join reported as r
         on c.window_from_ms = r.window_from_ms
@@ -58,13 +57,9 @@ final as (
         coalesce(probe_count, 0) as probe_count,
         coalesce(success_sum, 0) as probe_success_sum,
         success_rate as probe_success_rate,
-        -- Wilson score interval, z = 1.96 (95%), clamped to [0, 1]; NULL without probes.
-        case when success_rate is not null then greatest(0.0, (success_rate + z * z / (2 * probe_count)
-            - z * sqrt(success_rate * (1 - success_rate) / probe_count + z * z / (4 * probe_count * probe_count)))
-            / (1 + z * z / probe_count)) end as probe_success_rate_ci_low,
-        case when success_rate is not null then least(1.0, (success_rate + z * z / (2 * probe_count)
-            + z * sqrt(success_rate * (1 - success_rate) / probe_count + z * z / (4 * probe_count * probe_count)))
-            / (1 + z * z / probe_count)) end as probe_success_rate_ci_high,
+        -- Wilson score interval at 95 % (sql/macros.sql).
+        wilson_low(success_rate, probe_count) as probe_success_rate_ci_low,
+        wilson_high(success_rate, probe_count) as probe_success_rate_ci_high,
         coalesce(round_trip_time_sum_s, 0) as probe_rtt_sum_s,
         round_trip_time_mean_s as probe_rtt_mean_s,
         seg_duration_mean_s,

@@ -44,8 +44,7 @@ rates as (
         o.traffic_latency_p50_ms,
         o.traffic_latency_p95_ms,
         coalesce(o.orchestrators_served, 0) as orchestrators_served,
-        case when o.traffic_scored_requests > 0 then o.traffic_successes / o.traffic_scored_requests end as traffic_success_rate,
-        1.959963984540054 as z
+        case when o.traffic_scored_requests > 0 then o.traffic_successes / o.traffic_scored_requests end as traffic_success_rate
     from runs as r
     left join outcomes as o using (run_id)
 ),
@@ -77,13 +76,9 @@ final as (
         loadtest_deferred_indeterminate_requests,
         traffic_unscored_requests,
         traffic_success_rate,
-        -- Wilson score interval, z = 1.96 (95%), clamped to [0, 1] against rounding.
-        case when traffic_success_rate is not null then greatest(0.0, (traffic_success_rate + z * z / (2 * traffic_scored_requests)
-            - z * sqrt(traffic_success_rate * (1 - traffic_success_rate) / traffic_scored_requests + z * z / (4 * traffic_scored_requests * traffic_scored_requests)))
-            / (1 + z * z / traffic_scored_requests)) end as traffic_success_rate_ci_low,
-        case when traffic_success_rate is not null then least(1.0, (traffic_success_rate + z * z / (2 * traffic_scored_requests)
-            + z * sqrt(traffic_success_rate * (1 - traffic_success_rate) / traffic_scored_requests + z * z / (4 * traffic_scored_requests * traffic_scored_requests)))
-            / (1 + z * z / traffic_scored_requests)) end as traffic_success_rate_ci_high,
+        -- Wilson score interval at 95 % (sql/macros.sql).
+        wilson_low(traffic_success_rate, traffic_scored_requests) as traffic_success_rate_ci_low,
+        wilson_high(traffic_success_rate, traffic_scored_requests) as traffic_success_rate_ci_high,
         traffic_latency_samples,
         traffic_latency_p50_ms,
         traffic_latency_p95_ms

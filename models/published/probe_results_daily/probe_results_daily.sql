@@ -29,10 +29,7 @@ rates as (
     select
         *,
         probe_success_sum / probe_count as probe_success_rate,
-        probe_rtt_sum_s / probe_count as probe_rtt_mean_s,
-        -- Wilson score interval, z = 1.96 (95%), clamped to [0, 1]; transcoding successes are fractional, so
-        -- there each probe is one trial weighted by its success fraction.
-        1.959963984540054 as z
+        probe_rtt_sum_s / probe_count as probe_rtt_mean_s
     from daily
 ),
 
@@ -47,12 +44,10 @@ final as (
         probe_count,
         probe_success_sum,
         probe_success_rate,
-        case when probe_success_rate is not null then greatest(0.0, (probe_success_rate + z * z / (2 * probe_count)
-            - z * sqrt(probe_success_rate * (1 - probe_success_rate) / probe_count + z * z / (4 * probe_count * probe_count)))
-            / (1 + z * z / probe_count)) end as probe_success_rate_ci_low,
-        case when probe_success_rate is not null then least(1.0, (probe_success_rate + z * z / (2 * probe_count)
-            + z * sqrt(probe_success_rate * (1 - probe_success_rate) / probe_count + z * z / (4 * probe_count * probe_count)))
-            / (1 + z * z / probe_count)) end as probe_success_rate_ci_high,
+        -- Wilson interval at 95 % (sql/macros.sql); transcoding successes are fractional, so there each
+        -- probe is one trial weighted by its success fraction.
+        wilson_low(probe_success_rate, probe_count) as probe_success_rate_ci_low,
+        wilson_high(probe_success_rate, probe_count) as probe_success_rate_ci_high,
         probe_rtt_sum_s,
         probe_rtt_mean_s,
         probe_rtt_sample_count,
