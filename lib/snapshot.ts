@@ -66,6 +66,8 @@ export function partitionDir(t: SnapshotTarget): string {
   return join(t.dataDir, 'raw', t.source, t.entity, t.partition);
 }
 
+let writers = 0;
+
 /** Streams records into a new partition; `commit` makes it visible atomically. */
 export class SnapshotWriter {
   private readonly tmp: string;
@@ -76,7 +78,8 @@ export class SnapshotWriter {
   private readonly reasons: Record<string, number> = {};
 
   constructor(private readonly target: SnapshotTarget) {
-    const tmp = `${partitionDir(target)}.tmp-${process.pid}`;
+    // Unique per writer: an aborted writer's file stream may still be opening while a retry starts.
+    const tmp = `${partitionDir(target)}.tmp-${process.pid}-${++writers}`;
     this.tmp = tmp;
     this.out = (async () => {
       await rm(tmp, { recursive: true, force: true });
@@ -160,7 +163,9 @@ export class SnapshotWriter {
   }
 
   async abort(): Promise<void> {
+    const file = await this.out;
     this.gzip.destroy();
+    file.destroy();
     await rm(this.tmp, { recursive: true, force: true });
   }
 }

@@ -10,6 +10,8 @@ import type { World } from './world.ts';
 export const GATEWAY_VERSION = '0.8.9-embedded';
 /** The reference gateway names the orchestrator that served a request in this header. */
 export const ORCHESTRATOR_HEADER = 'x-livepeer-orchestrator';
+/** go-livepeer's live-video smoke test (liveai.openapi.yaml): PUT {stream_url, duration_secs}. */
+export const SMOKE_TEST_PATH = '/live/video-to-video/smoketest';
 
 export interface GatewayOptions {
   /** Simulated latency is divided by this before waiting (default 20: 2 s becomes 100 ms). */
@@ -33,18 +35,15 @@ export async function startReferenceGateway(world: World, opts: GatewayOptions =
   return startHttpServer(async (req) => {
     const pipeline = req.url.pathname.replace(/^\//, '');
     if (req.method === 'GET' && req.url.pathname === '/') return { status: 200, headers: { server: `go-livepeer/${GATEWAY_VERSION}`, date: new Date(now()).toUTCString() }, body: 'livepeer embedded reference gateway\n' };
+    if (req.method === 'PUT' && req.url.pathname === SMOKE_TEST_PATH) return smokeTest(req.body);
     if (req.method !== 'POST' || !served.has(pipeline)) return json(404, { error: { message: `no AI endpoint ${req.method} ${req.url.pathname}` } });
-    let body: Record<string, unknown>;
-    try {
-      body = JSON.parse(req.body) as Record<string, unknown>;
-    } catch {
-      return json(400, { error: { message: 'request body is not JSON' } });
-    }
-    const model = String(body.model_id ?? body.model ?? '');
+    const parsed = await readRequest(req.headers['content-type'] ?? '', req.bytes);
+    if ('error' in parsed) return json(400, { error: { message: parsed.error } });
+    const model = String(parsed.fields.model_id ?? parsed.fields.model ?? '');
     const candidates = world.orchestrators.filter((o) => o.workflows.some((w) => w.pipeline === pipeline && w.model === model));
     if (candidates.length === 0) return json(503, { error: { message: `no orchestrators available for ${pipeline}/${model}` } });
-    // Seeded by the body, so a repeated request meets the same orchestrator and outcome.
-    const rng = new Rng(`${world.options.seed}/gateway/${createHash('sha256').update(req.body).digest('hex')}`);
+    // Seeded by the request's content, so a repeated request meets the same orchestrator and outcome.
+    const rng = new Rng(`${world.options.seed}/gateway/${parsed.key}`);
     if (rng.chance(busyP)) return json(503, { error: { message: 'insufficient capacity' } });
     const o = rng.pick(candidates);
     const latency = Math.max(100, rng.normal(o.behaviour.batchLatencyMs, o.behaviour.batchLatencyMs * 0.2));
@@ -54,6 +53,53 @@ export async function startReferenceGateway(world: World, opts: GatewayOptions =
     if (pipeline === 'llm') {
       return json(200, { choices: [{ index: 0, message: { role: 'assistant', content: `answer ${rng.hex(8)}` }, finish_reason: 'stop' }], usage: { prompt_tokens: 12, completion_tokens: 24, total_tokens: 36 } }, headers);
     }
-    return json(200, { images: [{ url: `data:image/png;base64,${Buffer.from(rng.hex(48)).toString('base64')}`, seed: body.seed ?? 0, nsfw: false }] }, headers);
+    if (pipeline === 'audio-to-text') return json(200, { text: `transcript ${rng.hex(8)}`, chunks: [] }, headers);
+    return json(200, { images: [{ url: `data:image/png;base64,${Buffer.from(rng.hex(48)).toString('base64')}`, seed: parsed.fields.seed ?? 0, nsfw: false }] }, headers);
   });
+
+  /** The live-video smoke test: one simulated stream through an orchestrator serving live video. */
+  async function smokeTest(text: string): Promise<Reply> {
+    let body: { stream_url?: unknown; duration_secs?: unknown };
+    try {
+      body = JSON.parse(text) as typeof body;
+    } catch {
+      return json(400, { error: { message: 'request body is not JSON' } });
+    }
+    if (typeof body.stream_url !== 'string' || !Number.isInteger(body.duration_secs)) return json(400, { error: { message: 'smoke test needs stream_url and duration_secs' } });
+    const live = world.orchestrators.filter((o) => o.workflows.some((w) => w.live));
+    const rng = new Rng(`${world.options.seed}/smoketest/${createHash('sha256').update(text).digest('hex')}`);
+    if (live.length === 0 || rng.chance(busyP)) return json(503, { error: { message: 'no orchestrators available' } });
+    const o = rng.pick(live);
+    const startup = Math.max(300, rng.normal(o.behaviour.startupLatencyMs, o.behaviour.startupLatencyMs * 0.15));
+    await new Promise((r) => setTimeout(r, startup / scale));
+    const headers = { [ORCHESTRATOR_HEADER]: o.address };
+    if (rng.chance(o.behaviour.startupFailP)) return json(500, { error: { message: 'stream did not start: no processed segments' } }, headers);
+    return json(200, {}, headers);
+  }
+}
+
+/** The fields of a JSON or multipart body, and a key that depends only on their content. */
+async function readRequest(contentType: string, bytes: Buffer): Promise<{ fields: Record<string, unknown>; key: string } | { error: string }> {
+  if (contentType.startsWith('multipart/form-data')) {
+    let form: FormData;
+    try {
+      form = await new Request('http://gateway.invalid/', { method: 'POST', headers: { 'content-type': contentType }, body: new Uint8Array(bytes) }).formData();
+    } catch {
+      return { error: 'request body is not multipart form data' };
+    }
+    const fields: Record<string, unknown> = {};
+    const parts: string[] = [];
+    for (const [name, value] of form.entries()) {
+      // The boundary differs per request; the content does not, and only it seeds the outcome.
+      const v = typeof value === 'string' ? value : createHash('sha256').update(new Uint8Array(await value.arrayBuffer())).digest('hex');
+      fields[name] = v;
+      parts.push(`${name}=${v}`);
+    }
+    return { fields, key: createHash('sha256').update(parts.sort().join('\n')).digest('hex') };
+  }
+  try {
+    return { fields: JSON.parse(bytes.toString('utf8')) as Record<string, unknown>, key: createHash('sha256').update(bytes).digest('hex') };
+  } catch {
+    return { error: 'request body is not JSON' };
+  }
 }

@@ -19,6 +19,8 @@ export interface PeerRequest {
   /** Remote address; a rate limiter keys on it as Traefik keys on the client IP. */
   client: string;
   body: string;
+  /** The body as received, for binary (multipart) requests. */
+  bytes: Buffer;
 }
 
 const LOG_LIMIT = 100_000;
@@ -52,6 +54,7 @@ export async function startHttpServer(handler: Handler): Promise<PeerServer> {
         headers: req.headers,
         client: req.socket.remoteAddress ?? '',
         body: Buffer.concat(chunks).toString('utf8'),
+        bytes: Buffer.concat(chunks),
       };
       const fault = faults.shift();
       Promise.resolve()

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { UserError } from '../../lib/errors.ts';
 import { sha256, stableJson } from '../../lib/hash.ts';
 import { progress, type Logger } from '../../lib/log.ts';
-import { classify, type LoadedPlan } from './plan.ts';
+import { classify, inputBytes, type LoadedPlan } from './plan.ts';
 import { summarise, type RequestRecord } from './summary.ts';
 
 export const BUNDLE_FORMAT = 'lpdata-loadtest-bundle/1';
@@ -67,8 +67,21 @@ export async function runPlan(loaded: LoadedPlan, opts: RunOptions): Promise<Run
   const bar = progress(opts.log.child({ run_id: runId }), `loadtest ${plan.id}`, plan.arrival.count);
   let next = 0;
   const send = async (seq: number, scheduled: number) => {
-    const input = plan.inputs.items[seq % plan.inputs.items.length]!;
-    const body = JSON.stringify(fill(plan.request.body, { input: input.text, model: plan.workflow.model, seed: plan.seed + seq }));
+    const texts = plan.inputs.items.filter((i) => typeof i.text === 'string');
+    const input = texts.length ? texts[seq % texts.length]! : plan.inputs.items[seq % plan.inputs.items.length]!;
+    const fields = fill(plan.request.body, { input: input.text ?? '', model: plan.workflow.model, seed: plan.seed + seq }) as Record<string, unknown>;
+    let body: string | FormData;
+    if (plan.request.content_type === 'multipart/form-data') {
+      const form = new FormData();
+      for (const [k, v] of Object.entries(fields)) form.append(k, typeof v === 'string' ? v : JSON.stringify(v));
+      for (const f of plan.request.files ?? []) {
+        const media = plan.inputs.items.find((i) => i.id === f.input)!;
+        form.append(f.field, new Blob([new Uint8Array(inputBytes(media))], { type: media.media_type ?? 'application/octet-stream' }), media.file);
+      }
+      body = form;
+    } else body = JSON.stringify(fields);
+    // Multipart requests let fetch set the content type (it carries the boundary).
+    const headers: Record<string, string> = plan.request.content_type === 'application/json' ? { 'content-type': 'application/json' } : {};
     const sent = now();
     let status: number | null = null;
     let text = '';
@@ -78,7 +91,7 @@ export async function runPlan(loaded: LoadedPlan, opts: RunOptions): Promise<Run
     let message: string | null = null;
     let orchestrator: string | null = null;
     try {
-      const res = await fetch(base + plan.request.endpoint, { method: 'POST', headers: { 'content-type': plan.request.content_type }, body, signal: AbortSignal.timeout(plan.timeout_ms) });
+      const res = await fetch(base + plan.request.endpoint, { method: plan.request.method, headers, body, signal: AbortSignal.timeout(plan.timeout_ms) });
       ttfb = now() - sent;
       status = res.status;
       orchestrator = res.headers.get('x-livepeer-orchestrator');

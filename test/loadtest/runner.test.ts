@@ -76,7 +76,35 @@ describe('load-test runs', () => {
   }, 60_000);
 });
 
+describe('media and live-video plans', () => {
+  it('send multipart requests with the content-addressed image, and repeat outcomes although each boundary differs', async () => {
+    const plan = loadPlan(join(import.meta.dirname, '../../jobs/loadtest/plans/image-to-image-smoke.yml'));
+    const a = await runPlan(plan, { gateway: gateway.url, out: join(root, 'mm-a'), vantageRegion: 'FRA', log });
+    const b = await runPlan(plan, { gateway: gateway.url, out: join(root, 'mm-b'), vantageRegion: 'FRA', log });
+    expect(a.records.filter((r) => r.outcome === 'passed').length).toBeGreaterThan(10);
+    expect(b.records.map((r) => [r.outcome, r.orchestrator])).toEqual(a.records.map((r) => [r.outcome, r.orchestrator]));
+  }, 60_000);
+
+  it('run the live-video smoke test through PUT, with the orchestrator the gateway reports', async () => {
+    const r = await runPlan(loadPlan(join(import.meta.dirname, '../../jobs/loadtest/plans/live-video-smoke.yml')), { gateway: gateway.url, out: join(root, 'smoke'), vantageRegion: 'LAX', log });
+    expect(r.records).toHaveLength(6);
+    for (const rec of r.records.filter((x) => x.http_status === 200)) expect(rec.orchestrator).toMatch(/^0x[0-9a-f]{40}$/);
+    expect(verifyBundle(r.dir).ok).toBe(true);
+  }, 60_000);
+});
+
 describe('bad plans and gateways fail before anything is sent', () => {
+  it('names a media input whose file does not match its hash, or lies outside the inputs folder', async () => {
+    const mm = parse(await readFile(join(import.meta.dirname, '../../jobs/loadtest/plans/image-to-image-smoke.yml'), 'utf8'));
+    mm.inputs.items[1].sha256 = '0'.repeat(64);
+    const wrong = join(root, 'mm-wrong.yml');
+    await writeFile(wrong, stringify(mm));
+    expect(() => loadPlan(wrong)).toThrow(/input image-0 does not match its sha256/);
+    mm.inputs.items[1].file = '../plans/llm-smoke.yml';
+    await writeFile(wrong, stringify(mm));
+    expect(() => loadPlan(wrong)).toThrow(/not a file under jobs\/loadtest\/inputs/);
+  });
+
   async function variant(edit: (p: Record<string, any>) => void): Promise<string> {
     const p = parse(await readFile(PLAN, 'utf8'));
     edit(p);
