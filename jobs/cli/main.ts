@@ -25,6 +25,7 @@ import { buildModels, ingest, release } from '../pipeline.ts';
 import { ALL_JOBS, SOURCES, selectJobs } from '../registry.ts';
 import { loadSchedule, runOnce, startScheduler, type ScheduleEntry } from '../scheduler.ts';
 import { writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -83,6 +84,17 @@ function windowFor(v: Record<string, string | boolean | undefined>, fallback?: W
   if (fallback) return fallback;
   const today = floorDay(Date.now());
   return { from: ms(today - DAY_MS), to: today };
+}
+
+/**
+ * With no window given and no real endpoints, build and release cover the embedded network's
+ * simulated window (recorded beside its files), not yesterday, which it never simulated.
+ */
+function embeddedWindow(config: Config): Window | undefined {
+  const world = join(config.dataDir, 'network', 'truth', 'world.json');
+  if (externalEndpoints(config) || !existsSync(world)) return undefined;
+  const w = (JSON.parse(readFileSync(world, 'utf8')) as { window: { from: number; to: number } }).window;
+  return { from: ms(w.from), to: ms(w.to) };
 }
 
 /** Source endpoints that switch a run to the real network (region rules are an optional overlay, not a source). */
@@ -167,17 +179,17 @@ Sources: ${Object.keys(SOURCES).join(', ')}. Endpoints come from LPDATA_* variab
     options: { ...COMMON },
     async run(v, names) {
       const config = configFor(v);
-      const results = await ingest(selectJobs(names), config, windowFor(v), log);
+      const results = await ingest(selectJobs(names), config, windowFor(v, embeddedWindow(config)), log);
       process.stdout.write(stableJson(results.map((r) => ({ job: r.job, read: r.read, rows: r.rows, quarantined: r.quarantined, bytes: r.bytes, partitions: r.manifests.length, duration_ms: r.duration_ms }))) + '\n');
     },
   },
   build: {
     summary: 'build the SQL models (staging, core, published) for a window',
-    usage: 'lpdata build [model ...] [--from D --to D]',
+    usage: "lpdata build [model ...] [--from D --to D]   (default window: the embedded network's, else yesterday)",
     options: { ...COMMON },
     async run(v, names) {
       const config = configFor(v);
-      const built = await buildModels(config, windowFor(v), log, names.length ? names : undefined);
+      const built = await buildModels(config, windowFor(v, embeddedWindow(config)), log, names.length ? names : undefined);
       process.stdout.write(stableJson(built.map((b) => ({ model: b.name, layer: b.layer, rows: b.rows, path: b.path }))) + '\n');
     },
   },
@@ -187,7 +199,7 @@ Sources: ${Object.keys(SOURCES).join(', ')}. Endpoints come from LPDATA_* variab
     options: { ...COMMON },
     async run(v) {
       const config = configFor(v);
-      const published = await release(config, windowFor(v), [], log);
+      const published = await release(config, windowFor(v, embeddedWindow(config)), [], log);
       process.stdout.write(stableJson(published) + '\n');
     },
   },
