@@ -29,8 +29,3 @@ export function stableJson(value: unknown, indent = 2): string {
   };
   return JSON.stringify(norm(value), null, indent);
 }
-
-/** Keyed hash for identifiers that must not be published raw (stream ids, request ids). */
-export function keyedHash(key: string, value: string): string {
-  return createHash('sha256').update(key).update('\0').update(value).digest('hex').slice(0, 32);
-}

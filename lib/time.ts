@@ -1,13 +1,9 @@
-// Branded time values: a seconds value cannot be passed where milliseconds are expected.
+// Branded time values: a plain number cannot be passed where a Unix-millisecond instant is expected.
 import { UserError } from './errors.ts';
 
 export type UnixMs = number & { readonly __unit: 'ms' };
-export type UnixSec = number & { readonly __unit: 's' };
 
 export const ms = (n: number): UnixMs => n as UnixMs;
-export const sec = (n: number): UnixSec => n as UnixSec;
-export const msToSec = (t: UnixMs): UnixSec => Math.floor(t / 1000) as UnixSec;
-export const secToMs = (t: UnixSec): UnixMs => (t * 1000) as UnixMs;
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;

@@ -12,3 +12,21 @@ create or replace macro wilson_high(p, n) as
     case when n > 0 then greatest(0.0, least(1.0,
         (p + 3.841458820694124 / (2 * n) + 1.959963984540054 * sqrt(p * (1 - p) / n + 3.841458820694124 / (4 * n * n)))
         / (1 + 3.841458820694124 / n))) end;
+
+-- The chain connector's raw log records (RPC log + decoded event + block time), typed, one row per
+-- log: a log re-read into two block-range partitions (overlapping ranges after a reorg) is kept once.
+-- `log_position` orders logs across contracts as the chain does: by block, then log index.
+create or replace macro chain_logs(raw_view) as table
+    select
+        lower(json ->> '$.transactionHash') as transaction_hash,
+        cast(json ->> '$.logIndex' as integer) as log_index,
+        cast(json ->> '$.blockNumber' as bigint) as block_number,
+        lower(json ->> '$.blockHash') as block_hash,
+        cast(json ->> '$.block_timestamp' as bigint) * 1000 as block_time_ms,
+        make_timestamp(cast(json ->> '$.block_timestamp' as bigint) * 1000000) as block_time,
+        cast(json ->> '$.blockNumber' as bigint) * 1000000 + cast(json ->> '$.logIndex' as integer) as log_position,
+        lower(json ->> '$.address') as contract_address,
+        json ->> '$.decoded.event' as event,
+        json -> '$.decoded.args' as args
+    from query_table(raw_view)
+    qualify row_number() over (partition by transaction_hash, log_index order by block_number desc, block_hash) = 1;
