@@ -30,3 +30,14 @@ create or replace macro chain_logs(raw_view) as table
         json -> '$.decoded.args' as args
     from query_table(raw_view)
     qualify row_number() over (partition by transaction_hash, log_index order by block_number desc, block_hash) = 1;
+
+-- The subgraph's BigDecimal text (amounts already divided by 1e18) as plain digits: it may use an
+-- exponent, which DECIMAL(38,18) renders away.
+create or replace macro plain_decimal(decimal_text) as
+    case when regexp_matches(decimal_text, '[eE]') then try_cast(decimal_text as decimal(38, 18))::varchar else decimal_text end;
+
+-- Plain decimal text of a token amount back to exact base units (wei). Amounts are never negative,
+-- so integer part x 1e18 + the fraction padded to 18 digits is exact, with no rounding.
+create or replace macro base_units(plain_text) as
+    try_cast(try_cast(split_part(plain_text, '.', 1) as hugeint) * 1000000000000000000::hugeint
+        + try_cast(rpad(split_part(plain_text, '.', 2), 18, '0') as hugeint) as decimal(38, 0));

@@ -20,12 +20,12 @@ typed as (
 ),
 
 plain as (
-    -- BigDecimal text may use an exponent; DECIMAL(38,18) renders it as plain digits.
+    -- BigDecimal text as plain digits (sql/macros.sql).
     select
         * exclude (stake_text, fees_text, reward_text),
-        case when regexp_matches(stake_text, '[eE]') then try_cast(stake_text as decimal(38, 18))::varchar else stake_text end as stake_plain,
-        case when regexp_matches(fees_text, '[eE]') then try_cast(fees_text as decimal(38, 18))::varchar else fees_text end as fees_plain,
-        case when regexp_matches(reward_text, '[eE]') then try_cast(reward_text as decimal(38, 18))::varchar else reward_text end as reward_plain
+        plain_decimal(stake_text) as stake_plain,
+        plain_decimal(fees_text) as fees_plain,
+        plain_decimal(reward_text) as reward_plain
     from typed
 ),
 
@@ -37,14 +37,11 @@ final as (
         round,
         orchestrator_address,
         try_cast(stake_plain as decimal(38, 18)) as total_stake_lpt,
-        try_cast(try_cast(split_part(stake_plain, '.', 1) as hugeint) * 1000000000000000000::hugeint
-            + try_cast(rpad(split_part(stake_plain, '.', 2), 18, '0') as hugeint) as decimal(38, 0)) as total_stake_wei,
+        base_units(stake_plain) as total_stake_wei,
         try_cast(fees_plain as decimal(38, 18)) as fees_eth,
-        try_cast(try_cast(split_part(fees_plain, '.', 1) as hugeint) * 1000000000000000000::hugeint
-            + try_cast(rpad(split_part(fees_plain, '.', 2), 18, '0') as hugeint) as decimal(38, 0)) as fees_wei,
+        base_units(fees_plain) as fees_wei,
         try_cast(reward_plain as decimal(38, 18)) as reward_lpt,
-        try_cast(try_cast(split_part(reward_plain, '.', 1) as hugeint) * 1000000000000000000::hugeint
-            + try_cast(rpad(split_part(reward_plain, '.', 2), 18, '0') as hugeint) as decimal(38, 0)) as reward_wei,
+        base_units(reward_plain) as reward_wei,
         reward_cut_ppm,
         fee_share_ppm
     from plain

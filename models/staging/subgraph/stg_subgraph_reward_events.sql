@@ -18,10 +18,10 @@ typed as (
 ),
 
 plain as (
-    -- BigDecimal text may use an exponent; DECIMAL(38,18) renders it as plain digits.
+    -- BigDecimal text as plain digits (sql/macros.sql).
     select
         *,
-        case when regexp_matches(reward_text, '[eE]') then try_cast(reward_text as decimal(38, 18))::varchar else reward_text end as reward_plain
+        plain_decimal(reward_text) as reward_plain
     from typed
 ),
 
@@ -43,11 +43,7 @@ final as (
         round,
         orchestrator_address,
         try_cast(reward_plain as decimal(38, 18)) as reward_lpt,
-        -- Amounts are never negative, so integer part × 1e18 + the fraction padded to 18 digits is exact.
-        try_cast(
-            try_cast(split_part(reward_plain, '.', 1) as hugeint) * 1000000000000000000::hugeint
-            + try_cast(rpad(split_part(reward_plain, '.', 2), 18, '0') as hugeint)
-            as decimal(38, 0)) as reward_wei
+        base_units(reward_plain) as reward_wei
     from deduped
 )
 

@@ -25,10 +25,10 @@ typed as (
 ),
 
 plain as (
-    -- BigDecimal text may use an exponent; DECIMAL(38,18) renders it as plain digits.
+    -- BigDecimal text as plain digits (sql/macros.sql).
     select
         * exclude (stake_text),
-        case when regexp_matches(stake_text, '[eE]') then try_cast(stake_text as decimal(38, 18))::varchar else stake_text end as stake_plain
+        plain_decimal(stake_text) as stake_plain
     from typed
 ),
 
@@ -49,8 +49,7 @@ final as (
         fee_share_update_ms,
         try_cast(stake_plain as decimal(38, 18)) as total_stake_lpt,
         -- Base units: integer part × 1e18 + the fraction padded to 18 digits (exact; stake is never negative).
-        try_cast(try_cast(split_part(stake_plain, '.', 1) as hugeint) * 1000000000000000000::hugeint
-            + try_cast(rpad(split_part(stake_plain, '.', 2), 18, '0') as hugeint) as decimal(38, 0)) as total_stake_wei,
+        base_units(stake_plain) as total_stake_wei,
         total_volume_eth,
         service_uri
     from plain

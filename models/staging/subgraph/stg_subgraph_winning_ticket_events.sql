@@ -20,10 +20,10 @@ typed as (
 ),
 
 plain as (
-    -- BigDecimal text may use an exponent; DECIMAL(38,18) renders it as plain digits.
+    -- BigDecimal text as plain digits (sql/macros.sql).
     select
         *,
-        case when regexp_matches(face_value_text, '[eE]') then try_cast(face_value_text as decimal(38, 18))::varchar else face_value_text end as face_value_plain
+        plain_decimal(face_value_text) as face_value_plain
     from typed
 ),
 
@@ -46,11 +46,7 @@ final as (
         gateway_address,
         orchestrator_address,
         try_cast(face_value_plain as decimal(38, 18)) as face_value_eth,
-        -- Amounts are never negative, so integer part × 1e18 + the fraction padded to 18 digits is exact.
-        try_cast(
-            try_cast(split_part(face_value_plain, '.', 1) as hugeint) * 1000000000000000000::hugeint
-            + try_cast(rpad(split_part(face_value_plain, '.', 2), 18, '0') as hugeint)
-            as decimal(38, 0)) as face_value_wei,
+        base_units(face_value_plain) as face_value_wei,
         face_value_usd
     from deduped
 )
