@@ -1,5 +1,5 @@
 -- Loads capability snapshot entries and ServiceRegistry URI updates; makes the service URI ->
--- on-chain address map (reference §14.1): what gateways saw first, the chain's registry second.
+-- on-chain address map (§14.1): what gateways saw first, the chain's registry second.
 with entries as (
     select * from stg_network_capabilities
     where orch_url_norm is not null and orchestrator_address is not null
