@@ -60,12 +60,15 @@ export async function readRaw(dataDir: string, source: string, entity: string): 
   return out;
 }
 
-/** Rows of a built model (`data/build/<layer>/<model>.parquet`). */
-export async function readBuilt(dataDir: string, layer: string, model: string): Promise<Record<string, unknown>[]> {
+/**
+ * Rows of a built model (`data/build/<layer>/<model>.parquet`). `select` can cast DECIMAL columns to
+ * text, which the row reader would otherwise turn into (inexact) numbers.
+ */
+export async function readBuilt(dataDir: string, layer: string, model: string, select = '*'): Promise<Record<string, unknown>[]> {
   const path = join(dataDir, 'build', layer, `${model}.parquet`);
   const s = await openSession({ allowedPaths: [path] });
   try {
-    return await queryRows(s.conn, `SELECT * FROM read_parquet(${sqlString(path)})`);
+    return await queryRows(s.conn, `SELECT ${select} FROM read_parquet(${sqlString(path)})`);
   } finally {
     s.close();
   }
