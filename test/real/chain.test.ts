@@ -8,19 +8,17 @@
 // hashes the replaying transaction); values, order and log bytes are real.
 import type { AbiEvent } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARBITRUM_ONE_CHAIN_ID, CONTRACTS, type ContractName } from '../../jobs/chain/abis.ts';
+import { CONTRACTS, type ContractName } from '../../jobs/chain/abis.ts';
 import { chainJobs } from '../../jobs/chain/job.ts';
 import type { JobResult } from '../../jobs/job.ts';
 import { buildModels } from '../../jobs/pipeline.ts';
-import { loadConfig } from '../../lib/config.ts';
 import { logger } from '../../lib/log.ts';
 import { ms, parseWindow } from '../../lib/time.ts';
-import { startAnvil, type Anvil } from '../../network/chain/anvil.ts';
-import { compileEmitter } from '../../network/chain/compile.ts';
-import { encodePlannedEvent, installEmitters, mineEvents } from '../../network/chain/mine.ts';
+import type { Anvil } from '../../network/chain/anvil.ts';
+import { encodePlannedEvent } from '../../network/chain/mine.ts';
 import type { PlannedEvent } from '../../network/protocol.ts';
 import type { Address } from '../../network/world.ts';
-import { lineOf, parseDump, readBuilt, readRaw, realJson, TempDirs, type DumpedLog } from './harness.ts';
+import { chainConfig, lineOf, parseDump, readBuilt, readRaw, realJson, replayOnAnvil, TempDirs, type DumpedLog } from './harness.ts';
 
 const EVENTS = 'livepeer-events/events.json';
 // The week the L2 BondingManager went live; the replay's first block follows this genesis.
@@ -68,12 +66,9 @@ let results: JobResult[];
 const plan = replayPlan();
 
 beforeAll(async () => {
-  anvil = await startAnvil({ chainId: ARBITRUM_ONE_CHAIN_ID, genesisTimestamp: WINDOW.from / 1000 });
-  const emitter = await compileEmitter();
-  await installEmitters(anvil, emitter);
-  await mineEvents(anvil, emitter, plan, 40);
+  anvil = await replayOnAnvil(WINDOW.from, plan);
   dataDir = await dirs.make('chain');
-  const config = loadConfig({ LPDATA_DATA_DIR: dataDir, LPDATA_RPC_URL: anvil.rpcUrl, LPDATA_CHAIN_START_BLOCK: '0', LPDATA_CHAIN_FINALITY_BLOCKS: '20' });
+  const config = chainConfig(dataDir, anvil.rpcUrl);
   const ctx = { config, window: WINDOW, log: logger({ test: 'real-chain' }), fetchedAt: new Date('2022-02-18T00:00:00Z') };
   const jobs = chainJobs.filter((j) => j.name === 'chain.bondingmanager' || j.name === 'chain.roundsmanager');
   results = [];

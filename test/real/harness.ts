@@ -6,8 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { gunzipSync } from 'node:zlib';
+import { ARBITRUM_ONE_CHAIN_ID } from '../../jobs/chain/abis.ts';
+import { loadConfig, type Config } from '../../lib/config.ts';
 import { openSession, queryRows, sqlString } from '../../lib/duckdb.ts';
 import { MANIFEST_FILE, QUARANTINE_FILE, RECORDS_FILE, type SnapshotManifest } from '../../lib/snapshot.ts';
+import { startAnvil, type Anvil } from '../../network/chain/anvil.ts';
+import { compileEmitter } from '../../network/chain/compile.ts';
+import { installEmitters, mineEvents } from '../../network/chain/mine.ts';
+import type { PlannedEvent } from '../../network/protocol.ts';
 
 process.env.LPDATA_LOG_LEVEL ??= 'error';
 
@@ -97,3 +103,24 @@ export function parseDump(path: string): DumpedLog[] {
     .replace(/^,/, '');
   return runInNewContext(`([${text}])`, Object.create(null), { timeout: 1000 }) as DumpedLog[];
 }
+
+/**
+ * anvil as Arbitrum One (chain id 42161, genesis at `genesisMs`) with the log emitter at the real
+ * proxy addresses and `events` mined, then 40 empty blocks so a finality margin of 20 leaves all final.
+ */
+export async function replayOnAnvil(genesisMs: number, events: PlannedEvent[]): Promise<Anvil> {
+  const anvil = await startAnvil({ chainId: ARBITRUM_ONE_CHAIN_ID, genesisTimestamp: genesisMs / 1000 });
+  try {
+    const emitter = await compileEmitter();
+    await installEmitters(anvil, emitter);
+    await mineEvents(anvil, emitter, events, 40);
+    return anvil;
+  } catch (err) {
+    await anvil.stop();
+    throw err;
+  }
+}
+
+/** A chain connector's config for a replay: every block from genesis, 20 blocks of finality. */
+export const chainConfig = (dataDir: string, rpcUrl: string): Config =>
+  loadConfig({ LPDATA_DATA_DIR: dataDir, LPDATA_RPC_URL: rpcUrl, LPDATA_CHAIN_START_BLOCK: '0', LPDATA_CHAIN_FINALITY_BLOCKS: '20' });

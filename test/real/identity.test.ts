@@ -5,19 +5,15 @@
 // per address, so only each address's last URI resolves from the chain: an operator's other nodes
 // are known to gateways only through capability snapshots (§14.1), which this test does not feed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARBITRUM_ONE_CHAIN_ID } from '../../jobs/chain/abis.ts';
 import { chainJobs } from '../../jobs/chain/job.ts';
 import type { JobResult } from '../../jobs/job.ts';
 import { buildModels } from '../../jobs/pipeline.ts';
-import { loadConfig } from '../../lib/config.ts';
 import { logger } from '../../lib/log.ts';
 import { ms, parseWindow } from '../../lib/time.ts';
-import { startAnvil, type Anvil } from '../../network/chain/anvil.ts';
-import { compileEmitter } from '../../network/chain/compile.ts';
-import { installEmitters, mineEvents } from '../../network/chain/mine.ts';
+import type { Anvil } from '../../network/chain/anvil.ts';
 import type { PlannedEvent } from '../../network/protocol.ts';
 import type { Address } from '../../network/world.ts';
-import { lineOf, readBuilt, readRaw, realJson, realText, TempDirs } from './harness.ts';
+import { chainConfig, lineOf, readBuilt, readRaw, realJson, realText, replayOnAnvil, TempDirs } from './harness.ts';
 
 const MAPPING = 'ai-job-tester/prod-live-video-to-video-orch-mapping.json';
 const WINDOW = parseWindow('2025-01-01', '2025-01-02');
@@ -38,12 +34,9 @@ let dataDir: string;
 let result: JobResult;
 
 beforeAll(async () => {
-  anvil = await startAnvil({ chainId: ARBITRUM_ONE_CHAIN_ID, genesisTimestamp: WINDOW.from / 1000 });
-  const emitter = await compileEmitter();
-  await installEmitters(anvil, emitter);
-  await mineEvents(anvil, emitter, registrations(), 40);
+  anvil = await replayOnAnvil(WINDOW.from, registrations());
   dataDir = await dirs.make('identity');
-  const config = loadConfig({ LPDATA_DATA_DIR: dataDir, LPDATA_RPC_URL: anvil.rpcUrl, LPDATA_CHAIN_START_BLOCK: '0', LPDATA_CHAIN_FINALITY_BLOCKS: '20' });
+  const config = chainConfig(dataDir, anvil.rpcUrl);
   const ctx = { config, window: WINDOW, log: logger({ test: 'real-identity' }), fetchedAt: new Date('2025-01-02T00:00:00Z') };
   result = await chainJobs.find((j) => j.name === 'chain.serviceregistry')!.run(ctx);
   await buildModels(config, WINDOW, ctx.log, ['core_orchestrator_uri_map']);
