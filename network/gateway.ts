@@ -4,7 +4,7 @@
 // meet the same outcomes; latencies are real waits, scaled down so a plan runs in seconds.
 import { createHash } from 'node:crypto';
 import { Rng } from '../lib/rng.ts';
-import { startHttpServer, type Reply } from './http-server.ts';
+import { startHttpServer, text, type Reply } from './http-server.ts';
 import type { World } from './world.ts';
 
 export const GATEWAY_VERSION = '0.8.9-embedded';
@@ -12,6 +12,7 @@ export const GATEWAY_VERSION = '0.8.9-embedded';
 export const ORCHESTRATOR_HEADER = 'x-livepeer-orchestrator';
 /** go-livepeer's live-video smoke test (liveai.openapi.yaml): PUT {stream_url, duration_secs}. */
 export const SMOKE_TEST_PATH = '/live/video-to-video/smoketest';
+const MAX_SMOKE_TEST_SECS = 3600;
 
 export interface GatewayOptions {
   /** Simulated latency is divided by this before waiting (default 20: 2 s becomes 100 ms). */
@@ -29,13 +30,15 @@ export async function startReferenceGateway(world: World, opts: GatewayOptions =
     headers: { 'content-type': 'application/json', server: `go-livepeer/${GATEWAY_VERSION}`, date: new Date(now()).toUTCString(), ...headers },
     body: JSON.stringify(body),
   });
+  // http.Error: plain text and a newline.
+  const httpError = (status: number, message: string): Reply => text(status, `${message}\n`, { server: `go-livepeer/${GATEWAY_VERSION}`, date: new Date(now()).toUTCString() });
   const scale = opts.timeScale ?? 20;
   const busyP = opts.busyP ?? 0.05;
   const served = new Set(world.workflows.filter((w) => !w.live).map((w) => w.pipeline));
   return startHttpServer(async (req) => {
     const pipeline = req.url.pathname.replace(/^\//, '');
     if (req.method === 'GET' && req.url.pathname === '/') return { status: 200, headers: { server: `go-livepeer/${GATEWAY_VERSION}`, date: new Date(now()).toUTCString() }, body: 'livepeer embedded reference gateway\n' };
-    if (req.method === 'PUT' && req.url.pathname === SMOKE_TEST_PATH) return smokeTest(req.body);
+    if (req.url.pathname === SMOKE_TEST_PATH) return req.method === 'PUT' ? smokeTest(req.body) : httpError(405, 'Method not allowed');
     if (req.method !== 'POST' || !served.has(pipeline)) return json(404, { error: { message: `no AI endpoint ${req.method} ${req.url.pathname}` } });
     const parsed = await readRequest(req.headers['content-type'] ?? '', req.bytes);
     if ('error' in parsed) return json(400, { error: { message: parsed.error } });
@@ -58,16 +61,21 @@ export async function startReferenceGateway(world: World, opts: GatewayOptions =
   });
 
   /** The live-video smoke test: one simulated stream through an orchestrator serving live video. */
-  async function smokeTest(text: string): Promise<Reply> {
+  async function smokeTest(bodyText: string): Promise<Reply> {
+    // go-livepeer's SmokeTestLiveVideo (server/ai_mediaserver.go): a body Go cannot decode into
+    // {stream_url string, duration_secs int} or an empty stream_url is a 400 in http.Error's plain
+    // text; duration_secs may be left out (5 minutes) but not exceed 60 minutes.
     let body: { stream_url?: unknown; duration_secs?: unknown };
     try {
-      body = JSON.parse(text) as typeof body;
+      body = JSON.parse(bodyText) as typeof body;
     } catch {
-      return json(400, { error: { message: 'request body is not JSON' } });
+      return httpError(400, 'Failed to parse request body');
     }
-    if (typeof body.stream_url !== 'string' || !Number.isInteger(body.duration_secs)) return json(400, { error: { message: 'smoke test needs stream_url and duration_secs' } });
+    if (!body || typeof body !== 'object' || Array.isArray(body) || !['string', 'undefined'].includes(typeof body.stream_url) || !(body.duration_secs === undefined || Number.isInteger(body.duration_secs))) return httpError(400, 'Failed to parse request body');
+    if (!body.stream_url) return httpError(400, 'Missing stream url');
+    if (Number(body.duration_secs ?? 0) > MAX_SMOKE_TEST_SECS) return httpError(400, 'Request exceeds max duration 1h0m0s');
     const live = world.orchestrators.filter((o) => o.workflows.some((w) => w.live));
-    const rng = new Rng(`${world.options.seed}/smoketest/${createHash('sha256').update(text).digest('hex')}`);
+    const rng = new Rng(`${world.options.seed}/smoketest/${createHash('sha256').update(bodyText).digest('hex')}`);
     if (live.length === 0 || rng.chance(busyP)) return json(503, { error: { message: 'no orchestrators available' } });
     const o = rng.pick(live);
     const startup = Math.max(300, rng.normal(o.behaviour.startupLatencyMs, o.behaviour.startupLatencyMs * 0.15));

@@ -65,13 +65,17 @@ export function buildSubgraph(logs: readonly MinedLog[], opts: SubgraphOptions =
 }
 
 export async function startSubgraph(logs: readonly MinedLog[], opts: SubgraphOptions = {}): Promise<SubgraphServer> {
-  const { indexer, schema, source } = buildSubgraph(logs, opts);
+  return serveSubgraph(buildSubgraph(logs, opts), opts.port);
+}
+
+/** Serves a built subgraph; tests that save recorded entities into its store first use it directly. */
+export async function serveSubgraph({ indexer, schema, source }: ReturnType<typeof buildSubgraph>, listenPort = 0): Promise<SubgraphServer> {
   const path = `/subgraphs/id/${source.deployment}`;
   const yoga = createYoga({ schema, graphqlEndpoint: path, logging: false, maskedErrors: false, graphiql: false, landingPage: false });
   const server = createServer(yoga);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+    server.listen(listenPort, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   return {

@@ -1,43 +1,17 @@
 // Known answers: real Arbitrum One logs (stronk-dev/LivepeerEvents dumps) decoded by the chain
 // jobs' decoder must give the values the dump's own decoder and the events.json export recorded.
-import { readFileSync } from 'node:fs';
-import { runInNewContext } from 'node:vm';
 import type { Hex } from 'viem';
 import { describe, expect, it } from 'vitest';
 import { decodeLog, jsonArgs } from '../../jobs/chain/decode.ts';
-
-const EVENTS = new URL('../../../shared/real/livepeer-events/', import.meta.url);
-
-interface DumpedLog {
-  address: string;
-  blockNumber: number;
-  transactionHash: string;
-  logIndex: number;
-  event: string;
-  returnValues: Record<string, string>;
-  raw: { data: Hex; topics: Hex[] };
-}
-
-/**
- * The dumps are console output: "New event emitted on <address>" lines between JavaScript object
- * literals whose decoded values print as `Result { ... }`. Evaluated as data in an empty context.
- */
-function parseDump(file: string): DumpedLog[] {
-  const text = readFileSync(new URL(file, EVENTS), 'utf8')
-    .replace(/^New event emitted on .*$/gm, ',')
-    .replace(/\bResult \{/g, '{')
-    .trim()
-    .replace(/^,/, '');
-  return runInNewContext(`([${text}])`, Object.create(null), { timeout: 1000 }) as DumpedLog[];
-}
+import { parseDump, realJson } from '../real/harness.ts';
 
 /** Named values only (web3 also lists them by position). */
 const named = (values: Record<string, string>) => Object.fromEntries(Object.entries(values).filter(([k]) => !/^\d+$/.test(k)));
 const lower = (values: Record<string, unknown>) => Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === 'string' ? v.toLowerCase() : v]));
 
 describe('decoding real logs', () => {
-  const raw = parseDump('rawevents.json');
-  const exported = JSON.parse(readFileSync(new URL('events.json', EVENTS), 'utf8')) as { transactionHash: string; name: string; data: Record<string, string> }[];
+  const raw = parseDump('livepeer-events/rawevents.json');
+  const exported = realJson<{ transactionHash: string; name: string; data: Record<string, string> }[]>('livepeer-events/events.json');
 
   it('reads all seven raw BondingManager logs from the dump', () => {
     expect(raw).toHaveLength(7);
@@ -70,7 +44,7 @@ describe('decoding real logs', () => {
   });
 
   it('decodes the real NewRound log: round 2513 at Arbitrum block 8761883', () => {
-    const [round] = parseDump('rounds.json');
+    const [round] = parseDump('livepeer-events/rounds.json');
     expect(round!.blockNumber).toBe(8761883);
     const d = decodeLog('RoundsManager', { address: round!.address, topics: round!.raw.topics, data: round!.raw.data });
     expect(d.ok).toBe(true);
