@@ -75,7 +75,17 @@ export function simulate(world: World): Activity {
         tries: fail ? rng.int(1, 3) : 1,
         errorType: fail ? rng.pick(['timeout', 'orchestrator_busy', 'runner_error']) : '',
       });
-      pay({ rng, world, sink, payments }, g, o, t + 50, flow.model, rid);
+      // A batch request's single payment is its start payment: named by workflow, with the request id
+      // and the capability's name (server/ai_process.go).
+      pay({ rng, world, sink, payments }, g, o, t + 50, {
+        manifestId: `${flow.capability}_${flow.model}`,
+        requestId: rid,
+        capability: flow.displayName,
+        sessionId: rng.hex(8),
+        pipeline: flow.pipeline,
+        model: flow.model,
+        attribution: 'manifest',
+      });
     });
     noise(g, from, to, sink, grng.fork('noise'));
   }

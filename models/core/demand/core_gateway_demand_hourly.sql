@@ -48,6 +48,10 @@ payment_parts as (
         pipeline,
         model,
         sum(payment_events) as payment_events,
+        -- Summed over attribution statuses, so one session's batches stay in one row; the counts
+        -- say how many of them got their workflow from their session or got none.
+        coalesce(sum(payment_events) filter (where attribution_status = 'attributed_by_session'), 0) as session_attributed_payment_events,
+        coalesce(sum(payment_events) filter (where attribution_status = 'unattributed'), 0) as unattributed_payment_events,
         sum(unparsed_payment_events) as unparsed_payment_events,
         sum(tickets_sent) as tickets_sent,
         sum(ticket_face_value_wei) as ticket_face_value_wei,
@@ -68,6 +72,8 @@ joined as (
         coalesce(s.effective_failed_sessions, 0) as effective_failed_sessions,
         coalesce(s.session_ms, 0) as session_ms,
         coalesce(p.payment_events, 0) as payment_events,
+        coalesce(p.session_attributed_payment_events, 0) as session_attributed_payment_events,
+        coalesce(p.unattributed_payment_events, 0) as unattributed_payment_events,
         coalesce(p.unparsed_payment_events, 0) as unparsed_payment_events,
         coalesce(p.tickets_sent, 0) as tickets_sent,
         coalesce(p.ticket_face_value_wei, 0) as ticket_face_value_wei,
@@ -91,6 +97,8 @@ final as (
         cast(j.effective_failed_sessions as bigint) as effective_failed_sessions,
         cast(j.session_ms as bigint) as session_ms,
         cast(j.payment_events as bigint) as payment_events,
+        cast(j.session_attributed_payment_events as bigint) as session_attributed_payment_events,
+        cast(j.unattributed_payment_events as bigint) as unattributed_payment_events,
         cast(j.unparsed_payment_events as bigint) as unparsed_payment_events,
         cast(j.tickets_sent as bigint) as tickets_sent,
         cast(j.ticket_face_value_wei as decimal(38, 0)) as ticket_face_value_wei,

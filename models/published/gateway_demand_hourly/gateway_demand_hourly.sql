@@ -30,6 +30,8 @@ final as (
         wilson_high(successes / n, n) as effective_success_rate_ci_high,
         cast(session_ms as double) / 60000 as session_minutes,
         payment_events,
+        session_attributed_payment_events,
+        unattributed_payment_events,
         unparsed_payment_events,
         tickets_sent,
         ticket_face_value_wei,
