@@ -190,8 +190,10 @@ describe('gateway demand on the embedded network', () => {
     // demand row (hour of each batch, same host, pipeline and model), none under '' or unknown.
     const bad = await rows<{ n: bigint }>('gateway_demand_hourly', `SELECT count(*) AS n FROM DATASET WHERE payment_events > 0 AND (pipeline IN ('', 'unknown') OR unattributed_payment_events > 0)`);
     expect(Number(bad[0]!.n)).toBe(0);
-    const bySession = await rows<{ n: bigint }>('gateway_demand_hourly', `SELECT sum(session_attributed_payment_events) AS n FROM DATASET`);
-    expect(Number(bySession[0]!.n)).toBe(activity.payments.filter((p) => inWindow(world.window, p.atMs) && p.attribution === 'session').length);
+    const by = await rows<{ session: bigint; stream: bigint }>('gateway_demand_hourly', `SELECT sum(session_attributed_payment_events) AS session, sum(stream_attributed_payment_events) AS stream FROM DATASET`);
+    expect(Number(by[0]!.session)).toBe(activity.payments.filter((p) => inWindow(world.window, p.atMs) && p.attribution === 'session').length);
+    // Every start payment arrived, so no batch needed the stream fallback.
+    expect(Number(by[0]!.stream)).toBe(0);
   });
 
   it('builds daily rows from the hourly parts', async () => {

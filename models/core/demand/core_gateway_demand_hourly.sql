@@ -49,8 +49,9 @@ payment_parts as (
         model,
         sum(payment_events) as payment_events,
         -- Summed over attribution statuses, so one session's batches stay in one row; the counts
-        -- say how many of them got their workflow from their session or got none.
+        -- say how many of them got their workflow from their session or stream, or got none.
         coalesce(sum(payment_events) filter (where attribution_status = 'attributed_by_session'), 0) as session_attributed_payment_events,
+        coalesce(sum(payment_events) filter (where attribution_status = 'attributed_by_stream'), 0) as stream_attributed_payment_events,
         coalesce(sum(payment_events) filter (where attribution_status = 'unattributed'), 0) as unattributed_payment_events,
         sum(unparsed_payment_events) as unparsed_payment_events,
         sum(tickets_sent) as tickets_sent,
@@ -73,6 +74,7 @@ joined as (
         coalesce(s.session_ms, 0) as session_ms,
         coalesce(p.payment_events, 0) as payment_events,
         coalesce(p.session_attributed_payment_events, 0) as session_attributed_payment_events,
+        coalesce(p.stream_attributed_payment_events, 0) as stream_attributed_payment_events,
         coalesce(p.unattributed_payment_events, 0) as unattributed_payment_events,
         coalesce(p.unparsed_payment_events, 0) as unparsed_payment_events,
         coalesce(p.tickets_sent, 0) as tickets_sent,
@@ -98,6 +100,7 @@ final as (
         cast(j.session_ms as bigint) as session_ms,
         cast(j.payment_events as bigint) as payment_events,
         cast(j.session_attributed_payment_events as bigint) as session_attributed_payment_events,
+        cast(j.stream_attributed_payment_events as bigint) as stream_attributed_payment_events,
         cast(j.unattributed_payment_events as bigint) as unattributed_payment_events,
         cast(j.unparsed_payment_events as bigint) as unparsed_payment_events,
         cast(j.tickets_sent as bigint) as tickets_sent,

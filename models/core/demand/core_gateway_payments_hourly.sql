@@ -1,6 +1,6 @@
--- Loads ticket batches and the workflow catalogue; makes hourly ticket economics per gateway (host and
--- sender), orchestrator, workflow and how the workflow was attributed: batches, tickets, face value and
--- expected value in wei.
+-- Loads ticket batches, the workflow catalogue and live sessions; makes hourly ticket economics per
+-- gateway (host and sender), orchestrator, workflow and how the workflow was attributed: batches,
+-- tickets, face value and expected value in wei.
 with all_payments as (
     -- Every loaded batch, the days before the window included: a live session's start payment can
     -- precede the window its payment loop runs into.
@@ -45,14 +45,37 @@ live_manifest_workflows as (
     having count(distinct (s.capability_id, s.model)) = 1
 ),
 
+live_sessions as (
+    select gateway_host, orchestrator_address, pipeline, model, first_event_ms, last_seen_ms
+    from core_live_sessions
+    where orchestrator_address is not null and model <> ''
+),
+
+stream_workflows as (
+    -- Delivery is at most once (§2.1): a payment-loop batch whose session's start payment was lost
+    -- still went to a stream. It gets the workflow of the gateway's live sessions the recipient was
+    -- serving when it was sent, only when they all ran the same one.
+    select p.event_id, min(s.pipeline) as pipeline, min(s.model) as model
+    from payments as p
+    join live_sessions as s
+        on s.gateway_host = p.gateway_host
+        and s.orchestrator_address = p.orchestrator_address
+        and p.event_ms between s.first_event_ms and s.last_seen_ms
+    where p.capability_id is null
+    group by p.event_id
+    having count(distinct (s.pipeline, s.model)) = 1
+),
+
 attributed as (
     select
         p.*,
         coalesce(p.capability_id, m.capability_id) as workflow_capability_id,
-        coalesce(p.model, m.model) as workflow_model,
+        coalesce(p.model, m.model, w.model) as workflow_model,
+        w.pipeline as stream_pipeline,
         case
             when p.capability_id is not null then 'attributed_by_manifest'
             when m.model is not null then 'attributed_by_session'
+            when w.model is not null then 'attributed_by_stream'
             else 'unattributed'
         end as attribution_status
     from payments as p
@@ -61,6 +84,7 @@ attributed as (
         and m.gateway_address = p.gateway_address
         and m.orchestrator_address = p.orchestrator_address
         and m.manifest_id = p.manifest_id
+    left join stream_workflows as w using (event_id)
 ),
 
 typed as (
@@ -70,9 +94,11 @@ typed as (
         a.gateway_address,
         a.orchestrator_address,
         -- The catalogue's pipeline for the (capability id, model), else the capability id's, else
-        -- the catalogue's name for an unknown id; 'unknown' only when no batch names a workflow.
+        -- the catalogue's name for an unknown id; a stream's own pipeline; 'unknown' only when no
+        -- event names a workflow.
         case
             when a.attribution_status = 'unattributed' then 'unknown'
+            when a.attribution_status = 'attributed_by_stream' then a.stream_pipeline
             else coalesce(w.pipeline, c.pipeline, 'capability-' || a.workflow_capability_id)
         end as pipeline,
         coalesce(a.workflow_model, '') as model,

@@ -31,6 +31,7 @@ final as (
         cast(session_ms as double) / 60000 as session_minutes,
         payment_events,
         session_attributed_payment_events,
+        stream_attributed_payment_events,
         unattributed_payment_events,
         unparsed_payment_events,
         tickets_sent,
