@@ -7,7 +7,7 @@ import type { Model } from './contracts.ts';
 import { UserError } from './errors.ts';
 
 export const UNITS = ['count', 'ratio', 'percent', 'ms', 's', 'fps', 'wei', 'eth', 'lpt', 'ppm', 'slots', 'gpus', 'bytes', 'score_0_100', 'score_0_1', 'rounds', 'minutes', 'coefficient'] as const;
-export const DIMENSIONS = ['orchestrator', 'gateway', 'region', 'pipeline', 'model', 'round', 'traffic_class', 'gpu_model'] as const;
+export const DIMENSIONS = ['orchestrator', 'gateway', 'region', 'pipeline', 'model', 'round', 'traffic_class', 'gpu_model', 'event_family'] as const;
 const AGGREGATIONS = ['sum', 'ratio', 'mean_of_parts', 'percentile', 'max', 'min', 'none'] as const;
 const DIRECTIONS = ['higher_is_better', 'lower_is_better', 'neutral'] as const;
 const STATUSES = ['stable', 'experimental', 'deprecated'] as const;

@@ -70,6 +70,14 @@ export interface Payment {
   recipient: Address;
   orchUri: string;
   manifestId: string;
+  /** The workflow the batch paid for. */
+  pipeline: string;
+  model: string;
+  /**
+   * How its events name that workflow: 'manifest' when manifestID is "<capability id>_<model>",
+   * 'session' when only another batch of the same orchestrator session does (§2.10).
+   */
+  attribution: 'manifest' | 'session';
   faceValueWei: bigint;
   winProb: number;
   numTickets: number;

@@ -37,25 +37,80 @@ export function formatFaceValue(wei: bigint): string {
   return `${whole}${frac ? '.' + frac : ''} ETH`;
 }
 
-export function pay(c: Ctx, g: Gateway, o: Orchestrator, t: number, model: string, rid: string): void {
+/**
+ * What a create_new_payment event says about where a batch came from (§2.10). go-livepeer's genPayment
+ * copies the session's manifest id and the request context: the start payment of an AI request
+ * (server/ai_process.go prepareAIPayment) carries manifestID "<capability id>_<model>" (ai_session.go)
+ * and the gateway request id; the live payment loop (server/live_payment.go) runs on a background
+ * context with the orchestrator's live manifest id (8 hex characters), so its requestID is empty.
+ */
+export interface PaymentContext {
+  manifestId: string;
+  requestId: string;
+  /** core.Capability name for batch AI; empty for live video (ai_process.go leaves it out). */
+  capability: string;
+  /** The orchestrator's auth-token session (OrchestratorInfo.AuthToken.SessionId, 8 hex). */
+  sessionId: string;
+  pipeline: string;
+  model: string;
+  attribution: Payment['attribution'];
+}
+
+/** go-livepeer refreshes a session's auth token in the last 10 % of its 30 min life (broadcast.go). */
+const AUTH_TOKEN_REFRESH_MS = 27 * 60_000;
+
+/**
+ * One gateway-orchestrator live session as payments see it: a start payment named by workflow, then
+ * the payment loop under the orchestrator's live manifest id, with a new auth-token session id each
+ * time the token is refreshed.
+ */
+export class LivePayments {
+  private sessionId: string;
+  private issuedAt: number;
+  private readonly liveManifestId: string;
+  constructor(
+    private readonly c: Ctx,
+    private readonly g: Gateway,
+    private readonly o: Orchestrator,
+    private readonly model: string,
+    private readonly rid: string,
+    start: number,
+  ) {
+    this.sessionId = c.rng.hex(8);
+    this.issuedAt = start;
+    this.liveManifestId = c.rng.hex(8);
+    const capability = c.world.workflows.find((w) => w.model === model)!.capability;
+    pay(c, g, o, start, { manifestId: `${capability}_${model}`, requestId: rid, capability: '', sessionId: this.sessionId, pipeline: 'live-video-to-video', model, attribution: 'manifest' });
+  }
+
+  /** A payment-loop batch at `t`. */
+  next(t: number): void {
+    if (t - this.issuedAt > AUTH_TOKEN_REFRESH_MS) {
+      this.sessionId = this.c.rng.hex(8);
+      this.issuedAt = t;
+    }
+    pay(this.c, this.g, this.o, t, { manifestId: this.liveManifestId, requestId: '', capability: '', sessionId: this.sessionId, pipeline: 'live-video-to-video', model: this.model, attribution: 'session' });
+  }
+}
+
+export function pay(c: Ctx, g: Gateway, o: Orchestrator, t: number, p: PaymentContext): void {
   const faceValueWei = BigInt(c.rng.int(2, 30)) * 10n ** 15n;
   const winProb = Math.round(c.rng.float(0.01, 0.05) * 1e10) / 1e10;
   const numTickets = c.rng.int(1, 3);
   let winning = 0;
   for (let i = 0; i < numTickets; i++) if (c.rng.chance(winProb)) winning++;
-  const manifestId = `${c.rng.int(1, 40)}_${model}`;
   c.sink.emit('create_new_payment', t, g, {
     clientIP: '',
-    requestID: c.rng.chance(0.7) ? rid : '',
-    capability: '',
-    manifestID: manifestId,
-    sessionID: c.rng.hex(8),
+    requestID: p.requestId,
+    capability: p.capability,
+    manifestID: p.manifestId,
+    sessionID: p.sessionId,
     recipient: o.addressChecksum,
     sender: g.addressChecksum,
     orchestrator: o.serviceUri,
     faceValue: formatFaceValue(faceValueWei),
     winProb: winProb.toFixed(10),
-    price: `${(o.workflows.find((w) => w.model === model)?.pricePerUnitWei ?? 1000).toFixed(3)} wei/pixel`,
+    price: `${(o.workflows.find((w) => w.model === p.model)?.pricePerUnitWei ?? 1000).toFixed(3)} wei/pixel`,
     numTickets: String(numTickets),
   });
   c.payments.push({
@@ -64,7 +119,10 @@ export function pay(c: Ctx, g: Gateway, o: Orchestrator, t: number, model: strin
     sender: g.address,
     recipient: o.address,
     orchUri: o.serviceUri,
-    manifestId,
+    manifestId: p.manifestId,
+    pipeline: p.pipeline,
+    model: p.model,
+    attribution: p.attribution,
     faceValueWei,
     winProb,
     numTickets,
@@ -157,7 +215,7 @@ export function simulateSession(c: Ctx, g: Gateway, model: string, t0: number, w
   const selected = discoveryAt + rng.int(100, 500);
   truth.model = model;
   truth.orchestrators.push(current.address);
-  pay(c, g, current, selected, model, rid);
+  const paymentsTo = new Map<Orchestrator, LivePayments>([[current, new LivePayments(c, g, current, model, rid, selected)]]);
   const firstIngest = selected + rng.int(80, 300);
   trace(c, g, 'gateway_send_first_ingest_segment', firstIngest, sid, rid, current);
   trace(c, g, 'runner_receive_stream_request', firstIngest + 20 + skew, sid, rid, current);
@@ -229,7 +287,7 @@ export function simulateSession(c: Ctx, g: Gateway, model: string, t0: number, w
       }
       current = next;
       truth.orchestrators.push(next.address);
-      pay(c, g, next, swapAt + rng.int(200, 800), model, rid);
+      paymentsTo.set(next, new LivePayments(c, g, next, model, rid, swapAt + rng.int(200, 800)));
     }
   }
   const servingAt = (t: number) => (swapAt !== null && t >= swapAt ? current! : candidates.find((o) => o.address === truth.orchestrators[0])!);
@@ -332,7 +390,7 @@ export function simulateSession(c: Ctx, g: Gateway, model: string, t0: number, w
 
   // Payments keep flowing about once a minute while output is served.
   if (playableAt !== null) {
-    for (let t = playableAt + 60_000; t < end; t += 60_000) pay(c, g, servingAt(t), t, model, rid);
+    for (let t = playableAt + 60_000; t < end; t += 60_000) paymentsTo.get(servingAt(t))!.next(t);
     if (rng.chance(0.2)) {
       c.sink.emit('ai_stream_events', playableAt + rng.int(5_000, 30_000), g, { type: 'params_update', stream_id: sid, request_id: rid, pipeline: model, pipeline_id: '', params: { prompt: rng.pick(PROMPTS), seed: rng.int(1, 9999) }, orchestrator_info: info(servingAt(playableAt)) });
     }

@@ -1,8 +1,9 @@
 // Runs the embedded network over its window: live sessions, AI batch requests, capability polls and
-// the non-gateway noise that shares the real topics. Pure function of the world.
+// the non-gateway families and noise that share the real topics. Pure function of the world.
 import { Rng } from '../lib/rng.ts';
 import { DAY_MS, HOUR_MS, ms } from '../lib/time.ts';
 import type { Activity, BatchRequestTruth, Envelope, Payment, SessionTruth } from './activity.ts';
+import { appEvents } from './app-events.ts';
 import { capabilityEntry } from './capabilities.ts';
 import { requestId } from './ids.ts';
 import { pay, simulateSession, type EventSink } from './sessions.ts';
@@ -51,7 +52,9 @@ export function simulate(world: World): Activity {
     starts.forEach((t0, k) => {
       const rng = grng.fork(`session/${k}`);
       const model = rng.weighted(liveModels.map((m, i) => [m, i === 0 ? 0.6 : 0.4 / (liveModels.length - 1)] as const));
-      sessions.push(simulateSession({ rng, world, sink, payments }, g, model, t0, to));
+      const s = simulateSession({ rng, world, sink, payments }, g, model, t0, to);
+      sessions.push(s);
+      appEvents(rng.fork('app'), sink, g, s);
     });
     const batchStarts = arrivals(grng.fork('batch'), from, to, BATCH_REQUESTS_PER_DAY * scale * share);
     batchStarts.forEach((t, k) => {
@@ -75,7 +78,17 @@ export function simulate(world: World): Activity {
         tries: fail ? rng.int(1, 3) : 1,
         errorType: fail ? rng.pick(['timeout', 'orchestrator_busy', 'runner_error']) : '',
       });
-      pay({ rng, world, sink, payments }, g, o, t + 50, flow.model, rid);
+      // A batch request's single payment is its start payment: named by workflow, with the request id
+      // and the capability's name (server/ai_process.go).
+      pay({ rng, world, sink, payments }, g, o, t + 50, {
+        manifestId: `${flow.capability}_${flow.model}`,
+        requestId: rid,
+        capability: flow.displayName,
+        sessionId: rng.hex(8),
+        pipeline: flow.pipeline,
+        model: flow.model,
+        attribution: 'manifest',
+      });
     });
     noise(g, from, to, sink, grng.fork('noise'));
   }
@@ -111,7 +124,8 @@ function noise(g: Gateway, from: number, to: number, sink: EventSink, rng: Rng):
   if (g.org !== 'daydream') return;
   for (let t = from + rng.exp(HOUR_MS / 4); t < to; t += rng.exp(HOUR_MS / 4)) {
     if (rng.chance(0.5)) {
-      sink.emit('stream_trace', t, g, { type: rng.pick(['stream_heartbeat', 'pipeline_loaded', 'session_created']), client_source: 'scope', timestamp: Math.round(t), stream_id: `scope-${rng.hex(6)}` });
+      // Scope's publisher writes its payload time as a digit string (daydreamlive/scope kafka_publisher.py).
+      sink.emit('stream_trace', t, g, { type: rng.pick(['stream_heartbeat', 'pipeline_loaded', 'session_created']), client_source: 'scope', timestamp: String(Math.round(t)), stream_id: `scope-${rng.hex(6)}` });
     } else {
       sink.emit('stream_trace', t, g, { type: rng.pick(['app_page_view', 'app_stream_started']), timestamp: Math.round(t), stream_id: '', request_id: '' });
     }

@@ -1,6 +1,8 @@
 // Gateway events from Kafka-sink archives (a folder or an S3 prefix): every family, de-duplicated on
-// the envelope id, ordered by payload time, partitioned by family and payload date. Files are read
-// by arrival hour; an event that arrives late re-opens the partition of the day it belongs to.
+// the envelope id, ordered by payload time, partitioned by family and payload date. Families no model
+// reads are kept the same way under their own entity, types nobody documents under `unknown`
+// (families.ts); each partition's manifest says which. Files are read by arrival hour; an event that
+// arrives late re-opens the partition of the day it belongs to.
 import { gunzipSync } from 'node:zlib';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -12,7 +14,8 @@ import { partitionDir, QUARANTINE_FILE, readManifest, RECORDS_FILE, SnapshotWrit
 import { HOUR_MS, iso, isoDay, ms } from '../../lib/time.ts';
 import { readWatermark, writeWatermark } from '../../lib/watermark.ts';
 import type { Job, JobContext, JobResult } from '../job.ts';
-import { checkEvent, type Family } from './validate.ts';
+import { familyStatus, UNKNOWN_ENTITY } from './families.ts';
+import { checkEvent } from './validate.ts';
 
 export const SOURCE = 'gateway_events';
 const VERSION = '1.0.0';
@@ -20,6 +23,7 @@ const HOUR_DIR = /^topics\/([^/]+)\/year=(\d{4})\/month=(\d{2})\/day=(\d{2})\/ho
 
 interface Kept {
   id: string;
+  type: string;
   payloadMs: number;
   line: string;
 }
@@ -96,14 +100,14 @@ async function run(ctx: JobContext, opts: GatewayEventsOptions): Promise<JobResu
         b.files.add(key);
         continue;
       }
-      const b = bucketFor(buckets, `${c.family}|${isoDay(ms(c.payloadMs))}`);
+      const b = bucketFor(buckets, `${c.entity}|${isoDay(ms(c.payloadMs))}`);
       b.files.add(key);
       if (seen.has(c.id)) {
         b.rejected.push({ raw: line, reason: 'duplicate envelope id', file: key });
         continue;
       }
       seen.add(c.id);
-      b.kept.push({ id: c.id, payloadMs: c.payloadMs, line, file: key });
+      b.kept.push({ id: c.id, type: c.type, payloadMs: c.payloadMs, line, file: key });
     }
     bar.tick();
   }
@@ -113,8 +117,9 @@ async function run(ctx: JobContext, opts: GatewayEventsOptions): Promise<JobResu
   let kept = 0;
   let quarantined = 0;
   let replayed = 0;
+  const unknownTypes: string[] = [];
   for (const key of [...buckets.keys()].sort()) {
-    const [entity, day] = key.split('|') as [Family | '_invalid', string];
+    const [entity, day] = key.split('|') as [string, string];
     const b = buckets.get(key)!;
     const target = { dataDir: config.dataDir, source: SOURCE, entity, partition: `date=${day}` };
     const prior = await existing(partitionDir(target));
@@ -122,7 +127,7 @@ async function run(ctx: JobContext, opts: GatewayEventsOptions): Promise<JobResu
     const all = new Map<string, Kept>();
     for (const line of prior.lines) {
       const c = checkEvent(line);
-      if (c.ok) all.set(c.id, { id: c.id, payloadMs: c.payloadMs, line });
+      if (c.ok) all.set(c.id, { id: c.id, type: c.type, payloadMs: c.payloadMs, line });
     }
     // A run that stopped after committing this partition but before moving the watermark has
     // already merged these files here; their lines are skipped, so a resumed run adds nothing twice.
@@ -149,6 +154,8 @@ async function run(ctx: JobContext, opts: GatewayEventsOptions): Promise<JobResu
     for (const k of [...all.values()].sort((x, y) => x.payloadMs - y.payloadMs || (x.id < y.id ? -1 : 1))) await w.add(k.line);
     for (const r of rejected) w.reject(r.raw, r.reason);
     const dayStart = Date.parse(`${day}T00:00:00Z`);
+    const kinds = familyFigures(entity, all.values());
+    if (kinds.status === 'unknown') unknownTypes.push(...Object.keys(kinds.types ?? {}));
     manifests.push(
       await w.commit(
         {
@@ -157,7 +164,7 @@ async function run(ctx: JobContext, opts: GatewayEventsOptions): Promise<JobResu
           endpoint: store.uri,
           query: { layout: 'topics/<topic>/year=/month=/day=/hour=/<topic>+<partition>+<offset>.json.gz', family: entity },
           window: { from: iso(ms(dayStart)), to: iso(ms(dayStart + 24 * HOUR_MS)) },
-          extra: { archive_files: [...new Set([...priorFiles, ...b.files])].sort() },
+          extra: { archive_files: [...new Set([...priorFiles, ...b.files])].sort(), family_status: kinds.status, ...(kinds.types ? { types: kinds.types } : {}) },
         },
         ctx.fetchedAt,
       ),
@@ -167,6 +174,8 @@ async function run(ctx: JobContext, opts: GatewayEventsOptions): Promise<JobResu
   await writeWatermark(config.dataDir, SOURCE, 'archive', iso(ms(untilMs)));
   if (read !== kept + quarantined + replayed) throw new Error(`gateway events do not reconcile: read ${read} != kept ${kept} + quarantined ${quarantined} + already stored ${replayed}`);
   log.info('gateway events reconciled', { read, kept, quarantined, already_stored: replayed, partitions: manifests.length });
+  // Unknown types are kept, not quarantined, but a person should look: a new producer or family.
+  if (unknownTypes.length > 0) log.warn('gateway events of unknown types kept under gateway_events/unknown', { types: [...new Set(unknownTypes)].sort() });
   return {
     job: 'gateway_events.archive',
     manifests,
@@ -180,13 +189,25 @@ async function run(ctx: JobContext, opts: GatewayEventsOptions): Promise<JobResu
   };
 }
 
+/**
+ * What a partition holds: the family status of its entity (`_invalid` holds only quarantine) and,
+ * for the unknown entity, how many records of each type it keeps.
+ */
+function familyFigures(entity: string, records: Iterable<Kept>): { status: string; types?: Record<string, number> } {
+  if (entity === '_invalid') return { status: 'invalid' };
+  if (entity !== UNKNOWN_ENTITY) return { status: familyStatus(entity) };
+  const types: Record<string, number> = {};
+  for (const r of records) types[r.type] = (types[r.type] ?? 0) + 1;
+  return { status: 'unknown', types: Object.fromEntries(Object.entries(types).sort(([a], [b]) => (a < b ? -1 : 1))) };
+}
+
 export function createGatewayEventsJob(opts: GatewayEventsOptions = {}): Job {
   return {
     name: 'gateway_events.archive',
     source: SOURCE,
     entity: 'archive',
     version: VERSION,
-    description: 'Gateway event archives (Kafka-sink NDJSON.gz) -> one raw partition per family and payload day',
+    description: 'Gateway event archives (Kafka-sink NDJSON.gz) -> one raw partition per family (modelled, stored or unknown) and payload day',
     run: (ctx) => run(ctx, opts),
   };
 }

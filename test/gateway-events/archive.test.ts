@@ -57,7 +57,7 @@ describe('gateway events connector', () => {
     const bad = [
       { line: good[0]!.slice(0, 40), reason: 'truncated JSON' },
       { line: JSON.stringify({ id: 'b2', type: 'stream_trace', timestamp: 1763254800000, gateway: '', data: {} }), reason: 'envelope timestamp of the wrong type' },
-      { line: envelope('b3', 'webrtc_stats', t), reason: 'unknown family' },
+      { line: JSON.stringify({ id: 'b3', type: '', timestamp: String(t), gateway: '', data: {} }), reason: 'missing event type' },
       { line: JSON.stringify({ id: 'b4', type: 'stream_trace', gateway: '', data: {} }), reason: 'missing envelope timestamp' },
       { line: envelope('b5', 'discovery_results', t, []), reason: 'empty payload' },
       { line: envelope('b6', 'ai_stream_status', t, 'null'), reason: 'payload is not an object' },
@@ -84,6 +84,39 @@ describe('gateway events connector', () => {
     expect(trace.manifest.read).toBe(3);
     const discovery = await partition('discovery_results', '2026-11-16');
     expect(discovery.records).toEqual([good[2]]);
+  });
+
+  it('keeps families no model reads and unknown types, counted and flagged, not quarantined', async () => {
+    const t = DAY + 5 * 3_600_000;
+    // Daydream's families on network_events (no public producer code: their payloads are not read),
+    // go-livepeer's remote-signer family, a type nobody documents, and a Scope client trace whose
+    // payload time is a digit string (daydreamlive/scope src/scope/server/kafka_publisher.py).
+    const api = envelope('f1', 'pipelines_api_request', t + 1, { method: 'POST', path: '/v1/streams', status: 201 });
+    const rtc = envelope('f2', 'webrtc_stats', t + 2, { stream_id: 's', stats: [] });
+    const signed = envelope('f3', 'create_signed_ticket', t + 3, { session_id: 'x', num_tickets: 1 });
+    const odd = [envelope('f4', 'runner_custom_metrics', t + 4, { fps: 12 }), envelope('f5', 'runner_custom_metrics', t + 5, 'not even an object'), envelope('f6', 'Another Thing', t + 6)];
+    const scope = JSON.stringify({ id: 'f7', type: 'stream_trace', timestamp: String(t + 7), data: { type: 'stream_heartbeat', client_source: 'scope', timestamp: String(t + 7) } });
+    const broken = JSON.stringify({ id: 'f8', timestamp: String(t), gateway: '', data: {} });
+    await writeHour(new Date(t).toISOString(), 0, [api, rtc, signed, ...odd, scope, broken]);
+
+    const r = await gatewayEventsJob.run({ config: config(), window: { from: ms(DAY), to: ms(DAY + 86_400_000) }, log });
+    expect(r.read).toBe(r.rows + r.quarantined);
+    expect(r.rows).toBe(7);
+    expect(r.quarantined).toBe(1);
+
+    const stored = await Promise.all(['pipelines_api_request', 'webrtc_stats', 'create_signed_ticket'].map((e) => partition(e, '2026-11-16')));
+    expect(stored.map((p) => p.records)).toEqual([[api], [rtc], [signed]]);
+    expect(stored.map((p) => p.manifest.extra.family_status)).toEqual(['stored_not_modelled', 'stored_not_modelled', 'stored_not_modelled']);
+    const unknown = await partition('unknown', '2026-11-16');
+    expect(unknown.records).toEqual(odd);
+    expect(unknown.quarantine).toEqual([]);
+    expect(unknown.manifest.extra.family_status).toBe('unknown');
+    expect(unknown.manifest.extra.types).toEqual({ 'Another Thing': 1, runner_custom_metrics: 2 });
+    const trace = await partition('stream_trace', '2026-11-16');
+    expect(trace.records).toEqual([scope]);
+    expect(trace.manifest.extra.family_status).toBe('modelled');
+    const invalid = await partition('_invalid', '2026-11-16');
+    expect(invalid.quarantine).toEqual([{ reason: 'missing event type', raw: broken }]);
   });
 
   it('orders records by payload time, not by archive order', async () => {

@@ -57,8 +57,6 @@ async function rows<T>(dataset: string, sql: string): Promise<T[]> {
 
 const hourKey = (t: number) => new Date(Math.floor(t / HOUR_MS) * HOUR_MS).toISOString().slice(0, 13);
 const inWindow = (w: Window, t: number) => t >= w.from && t < w.to;
-const modelOf = (p: Payment) => p.manifestId.replace(/^\d+_/, '');
-const pipelineOf = (model: string) => world.workflows.find((w) => w.model === model)?.pipeline ?? '';
 
 /** Expected value in wei with 10 decimals, exactly: faceValue x winProb (10 decimals) x numTickets. */
 function expectedValue(p: Payment): bigint {
@@ -68,6 +66,8 @@ const tenDecimals = (v: bigint) => `${v / 10n ** 10n}.${(v % 10n ** 10n).toStrin
 
 interface TicketSums {
   events: number;
+  /** Batches whose workflow only their orchestrator session's start payment names. */
+  bySession: number;
   tickets: number;
   face: bigint;
   ev: bigint;
@@ -77,8 +77,9 @@ function sumTickets(list: Payment[], key: (p: Payment) => string): Map<string, T
   const out = new Map<string, TicketSums>();
   for (const p of list) {
     const k = key(p);
-    const t = out.get(k) ?? { events: 0, tickets: 0, face: 0n, ev: 0n };
+    const t = out.get(k) ?? { events: 0, bySession: 0, tickets: 0, face: 0n, ev: 0n };
     t.events++;
+    if (p.attribution === 'session') t.bySession++;
     t.tickets += p.numTickets;
     t.face += p.faceValueWei * BigInt(p.numTickets);
     t.ev += expectedValue(p);
@@ -145,33 +146,54 @@ describe('gateway demand on the embedded network', () => {
     // Both unit forms of faceValue occur: below 0.01 ETH in WEI, above in ETH.
     expect(paid.some((p) => p.faceValueWei < 10n ** 16n) && paid.some((p) => p.faceValueWei >= 10n ** 16n)).toBe(true);
     const day = new Date(world.window.from).toISOString().slice(0, 10);
-    const want = sumTickets(paid, (p) => `${day}|${p.sender}|${p.recipient}|${pipelineOf(modelOf(p))}|${modelOf(p)}`);
-    const got = await rows<{ k: string; events: bigint; tickets: bigint; face: string; ev: string; unparsed: bigint }>(
+    const want = sumTickets(paid, (p) => `${day}|${p.sender}|${p.recipient}|${p.pipeline}|${p.model}`);
+    const got = await rows<{ k: string; events: bigint; bySession: bigint; unattributed: bigint; tickets: bigint; face: string; ev: string; unparsed: bigint }>(
       'gateway_orchestrator_payments_daily',
       `SELECT strftime(day, '%Y-%m-%d') || '|' || gateway_address || '|' || orchestrator_address || '|' || pipeline || '|' || model AS k,
-              payment_events AS events, tickets_sent AS tickets, CAST(ticket_face_value_wei AS VARCHAR) AS face,
+              payment_events AS events, session_attributed_payment_events AS bySession, unattributed_payment_events AS unattributed,
+              tickets_sent AS tickets, CAST(ticket_face_value_wei AS VARCHAR) AS face,
               CAST(expected_value_wei AS VARCHAR) AS ev, unparsed_payment_events AS unparsed
        FROM DATASET`,
     );
-    expect(Object.fromEntries(got.map((g) => [g.k, [Number(g.events), Number(g.tickets), g.face, g.ev, Number(g.unparsed)]]))).toEqual(
-      Object.fromEntries([...want].map(([k, t]) => [k, [t.events, t.tickets, t.face.toString(), tenDecimals(t.ev), 0]])),
+    expect(Object.fromEntries(got.map((g) => [g.k, [Number(g.events), Number(g.bySession), Number(g.unattributed), Number(g.tickets), g.face, g.ev, Number(g.unparsed)]]))).toEqual(
+      Object.fromEntries([...want].map(([k, t]) => [k, [t.events, t.bySession, 0, t.tickets, t.face.toString(), tenDecimals(t.ev), 0]])),
     );
   });
 
   it('puts each gateway host\'s tickets in its demand rows and names its sender', async () => {
     const paid = activity.payments.filter((p) => inWindow(world.window, p.atMs));
-    const want = sumTickets(paid, (p) => `${hourKey(p.atMs)}|${world.gateways[p.gatewayIndex]!.host}|${pipelineOf(modelOf(p))}|${modelOf(p)}`);
-    const got = await rows<{ k: string; events: bigint; tickets: bigint; face: string; ev: string; host: string; address: string | null }>(
+    const want = sumTickets(paid, (p) => `${hourKey(p.atMs)}|${world.gateways[p.gatewayIndex]!.host}|${p.pipeline}|${p.model}`);
+    const got = await rows<{ k: string; events: bigint; bySession: bigint; tickets: bigint; face: string; ev: string; host: string; address: string | null }>(
       'gateway_demand_hourly',
-      `SELECT strftime(hour, '%Y-%m-%dT%H') || '|' || gateway_host || '|' || pipeline || '|' || model AS k, payment_events AS events, tickets_sent AS tickets,
+      `SELECT strftime(hour, '%Y-%m-%dT%H') || '|' || gateway_host || '|' || pipeline || '|' || model AS k, payment_events AS events,
+              session_attributed_payment_events AS bySession, tickets_sent AS tickets,
               CAST(ticket_face_value_wei AS VARCHAR) AS face, CAST(expected_value_wei AS VARCHAR) AS ev, gateway_host AS host, gateway_address AS address
        FROM DATASET WHERE payment_events > 0`,
     );
-    expect(Object.fromEntries(got.map((g) => [g.k, [Number(g.events), Number(g.tickets), g.face, g.ev]]))).toEqual(
-      Object.fromEntries([...want].map(([k, t]) => [k, [t.events, t.tickets, t.face.toString(), tenDecimals(t.ev)]])),
+    expect(Object.fromEntries(got.map((g) => [g.k, [Number(g.events), Number(g.bySession), Number(g.tickets), g.face, g.ev]]))).toEqual(
+      Object.fromEntries([...want].map(([k, t]) => [k, [t.events, t.bySession, t.tickets, t.face.toString(), tenDecimals(t.ev)]])),
     );
     // Each simulated gateway has its own host, so every host maps to that gateway's sender.
     for (const g of got) expect(g.address, g.host).toBe(world.gateways.find((x) => x.host === g.host)!.address);
+  });
+
+  it('keeps a live session\'s payment loop, sent under the orchestrator\'s live manifest id, in the session\'s workflow row', async () => {
+    // The wire shape go-livepeer sends (server/live_payment.go): most batches of a live session carry an
+    // 8-hex manifest id and an empty requestID, and share the start payment's sessionID.
+    const live = activity.events.filter((e) => e.type === 'create_new_payment').map((e) => e.data as Record<string, string>);
+    const opaque = live.filter((d) => /^[0-9a-f]{8}$/.test(d.manifestID!));
+    expect(opaque.length).toBeGreaterThan(live.length / 2);
+    expect(opaque.every((d) => d.requestID === '' && d.capability === '')).toBe(true);
+    const named = new Set(live.filter((d) => /^\d+_/.test(d.manifestID!)).map((d) => `${d.recipient}|${d.sessionID}`));
+    expect(opaque.filter((d) => named.has(`${d.recipient}|${d.sessionID}`)).length).toBeGreaterThan(opaque.length / 2);
+    // Every in-window session with a start payment in the window: all its batches land in its own
+    // demand row (hour of each batch, same host, pipeline and model), none under '' or unknown.
+    const bad = await rows<{ n: bigint }>('gateway_demand_hourly', `SELECT count(*) AS n FROM DATASET WHERE payment_events > 0 AND (pipeline IN ('', 'unknown') OR unattributed_payment_events > 0)`);
+    expect(Number(bad[0]!.n)).toBe(0);
+    const by = await rows<{ session: bigint; stream: bigint }>('gateway_demand_hourly', `SELECT sum(session_attributed_payment_events) AS session, sum(stream_attributed_payment_events) AS stream FROM DATASET`);
+    expect(Number(by[0]!.session)).toBe(activity.payments.filter((p) => inWindow(world.window, p.atMs) && p.attribution === 'session').length);
+    // Every start payment arrived, so no batch needed the stream fallback.
+    expect(Number(by[0]!.stream)).toBe(0);
   });
 
   it('builds daily rows from the hourly parts', async () => {

@@ -16,7 +16,7 @@ export function gatewayActivity(world: World, perDay: number): Activity {
     const o = world.orchestrators.find((x) => x.address === s.orchestrator);
     const g = world.gateways[s.gatewayIndex]!;
     if (!o) continue;
-    payments.push({ atMs: ms(s.startMs + 500), gatewayIndex: g.index, sender: g.address, recipient: o.address, orchUri: o.serviceUri, manifestId: `1_${s.model}`, faceValueWei: BigInt(rng.int(2, 30)) * 10n ** 15n, winProb: 0.02, numTickets: rng.int(1, 3), winningTickets: 0 });
+    payments.push({ atMs: ms(s.startMs + 500), gatewayIndex: g.index, sender: g.address, recipient: o.address, orchUri: o.serviceUri, manifestId: `35_${s.model}`, pipeline: s.pipeline, model: s.model, attribution: 'manifest', faceValueWei: BigInt(rng.int(2, 30)) * 10n ** 15n, winProb: 0.02, numTickets: rng.int(1, 3), winningTickets: 0 });
     if (s.swapsConfirmed > 0) {
       events.push({ id: rng.uuid(), type: 'stream_trace', timestamp: String(s.startMs + 60_000), gateway: g.host, data: { type: 'orchestrator_swap', stream_id: s.streamId, request_id: s.requestId, pipeline_id: '', pipeline: s.model, message: 'timeout waiting for events', orchestrator_info: { address: o.hotWallet, url: o.serviceUri } } });
     }

@@ -16,7 +16,7 @@ const model = o.workflows.find((w) => w.live)!.model;
 
 const s1 = session(world, { startMs: at(10, 0, 7), endMs: at(10, 30), model, startupLatencyMs: 2000 });
 const s2 = session(world, { startMs: at(10, 5, 1), endMs: at(10, 10), model, startupLatencyMs: 3000 });
-const payment: Payment = { atMs: ms(at(10, 1)), gatewayIndex: 1, sender: g1.address, recipient: o.address, orchUri: o.serviceUri, manifestId: `3_${model}`, faceValueWei: 10n ** 16n, winProb: 0.01, numTickets: 2, winningTickets: 0 };
+const payment: Payment = { atMs: ms(at(10, 1)), gatewayIndex: 1, sender: g1.address, recipient: o.address, orchUri: o.serviceUri, manifestId: `35_${model}`, pipeline: 'live-video-to-video', model, attribution: 'manifest', faceValueWei: 10n ** 16n, winProb: 0.01, numTickets: 2, winningTickets: 0 };
 const swap: Envelope = { id: 'e1', type: 'stream_trace', timestamp: String(at(10, 20)), gateway: g1.host, data: { type: 'orchestrator_swap', stream_id: s1.streamId, request_id: s1.requestId, pipeline: model, message: 'x', orchestrator_info: { address: o.hotWallet, url: o.serviceUri } } };
 
 let peer: Awaited<ReturnType<typeof startPrometheus>>;

@@ -12,6 +12,10 @@ final as (
         pipeline,
         model,
         cast(sum(payment_events) as bigint) as payment_events,
+        -- Summed over attribution statuses: a live session's batches stay in one row.
+        cast(coalesce(sum(payment_events) filter (where attribution_status = 'attributed_by_session'), 0) as bigint) as session_attributed_payment_events,
+        cast(coalesce(sum(payment_events) filter (where attribution_status = 'attributed_by_stream'), 0) as bigint) as stream_attributed_payment_events,
+        cast(coalesce(sum(payment_events) filter (where attribution_status = 'unattributed'), 0) as bigint) as unattributed_payment_events,
         cast(sum(unparsed_payment_events) as bigint) as unparsed_payment_events,
         cast(sum(tickets_sent) as bigint) as tickets_sent,
         cast(sum(ticket_face_value_wei) as decimal(38, 0)) as ticket_face_value_wei,

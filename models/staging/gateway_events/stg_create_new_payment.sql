@@ -1,5 +1,6 @@
 -- Loads raw create_new_payment events; makes one typed row per ticket batch, with the face value's
--- WEI / ETH unit switch parsed to exact wei and every unparsable field named in parse_error.
+-- WEI / ETH unit switch parsed to exact wei, the workflow a manifest id names, and every unparsable
+-- field named in parse_error.
 with source as (
     select json from raw_gateway_events_create_new_payment
 ),
@@ -13,6 +14,8 @@ typed as (
         nullif(lower(json ->> '$.data.recipient'), '') as orchestrator_address,
         nullif(lower(json ->> '$.data.orchestrator'), '') as orch_url_norm,
         coalesce(json ->> '$.data.manifestID', '') as manifest_id,
+        nullif(json ->> '$.data.requestID', '') as request_id,
+        nullif(json ->> '$.data.sessionID', '') as session_id,
         trim(coalesce(json ->> '$.data.faceValue', '')) as face_value_text,
         trim(coalesce(json ->> '$.data.winProb', '')) as win_prob_text,
         trim(coalesce(json ->> '$.data.numTickets', '')) as num_tickets_text
@@ -40,8 +43,14 @@ final as (
         gateway_address,
         orchestrator_address,
         orch_url_norm,
-        -- Live AI manifests are "<n>_<model>"; NaaP strips the counter to get the model (§14.2).
-        coalesce(regexp_extract(manifest_id, '^[0-9]+_(.+)$', 1), '') as model,
+        manifest_id,
+        request_id,
+        session_id,
+        -- An AI request's start payment names its workflow: "<capability id>_<model>" (go-livepeer
+        -- server/ai_session.go). The live payment loop sends the orchestrator's live manifest id
+        -- instead, 8 hex characters naming no workflow (server/live_payment.go, §2.10).
+        try_cast(nullif(regexp_extract(manifest_id, '^([0-9]{1,9})_(.+)$', 1), '') as integer) as capability_id,
+        nullif(regexp_extract(manifest_id, '^[0-9]{1,9}_(.+)$', 1), '') as model,
         face_value_text,
         case
             when is_wei then cast(face_number as decimal(38, 0))
