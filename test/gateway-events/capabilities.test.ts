@@ -56,7 +56,8 @@ const NODES: Node[] = [
         bitstring: bitstring([...TRANSCODING, 35]),
         capacities: capacities([...TRANSCODING, 35], 1),
         version: '0.9.1',
-        constraints: { minVersion: '0.8.8', PerCapability: { '35': { models: { streamdiffusion: t === T1 ? { warm: true, capacity: 1, runnerVersion: '0.14.0' } : { warm: true, runnerVersion: '0.14.0', capacityInUse: 1 } } } } },
+        // A cold model with nothing idle or in use has every field omitted: {}.
+        constraints: { minVersion: '0.8.8', PerCapability: { '35': { models: { streamdiffusion: t === T1 ? { warm: true, capacity: 1, runnerVersion: '0.14.0' } : { warm: true, runnerVersion: '0.14.0', capacityInUse: 1 }, 'streamdiffusion-sdxl-faceid': {} } } } },
       },
       price_info: { pricePerUnit: 1200, pixelsPerUnit: 1 },
       capabilities_prices: [{ pricePerUnit: 2350, pixelsPerUnit: 1, capability: 35, constraint: 'streamdiffusion' }],
@@ -116,16 +117,21 @@ const NODES: Node[] = [
         { pricePerUnit: 25_000_000, pixelsPerUnit: 1, capability: 37, constraint: 'openai-chat-completions' },
         { pricePerUnit: 90_000_000, pixelsPerUnit: 3, capability: 37, constraint: 'openai-image-generation' },
       ],
-      hardware: [{ pipeline: 'text-to-image', model_id: 'SG161222/RealVisXL_V4.0_Lightning', gpu_info: gpu('GPU-byoc-0') }],
+      // BYOC workers report their capability name as the hardware pipeline.
+      hardware: [
+        { pipeline: 'text-to-image', model_id: 'SG161222/RealVisXL_V4.0_Lightning', gpu_info: gpu('GPU-byoc-0') },
+        { pipeline: 'openai-chat-completions', model_id: 'openai-chat-completions', gpu_info: gpu('GPU-byoc-1') },
+      ],
     }),
   },
   {
     // LLM through an external runner: the operator's capacity (67542), a hardware entry whose runner
-    // answered no /hardware/info (GpuInfo nil, omitted), and no ticket params, so no address: it is
-    // attributed through its service URI, which another snapshot pairs with an address.
+    // answered no /hardware/info (GpuInfo nil, omitted), and at the second poll no ticket params, so
+    // address "" (the key has no omitempty): it is attributed through its service URI, which the
+    // first poll pairs with an address. Its price_info has pricePerUnit 0, which omitempty drops.
     label: 'llm',
     entry: (t) => ({
-      ...(t === T1 ? { address: addr('llm') } : {}),
+      address: t === T1 ? addr('llm') : '',
       local_address: addr('llm/node'),
       orch_uri: 'https://llm.example:8935',
       capabilities: {
@@ -184,7 +190,7 @@ describe('network_capabilities snapshots shaped like go-livepeer\'s', () => {
   it('are ingested without a quarantined record, built and released', () => {
     const r = ingested.find((x) => x.job === 'gateway_events.network_events') ?? ingested[0]!;
     expect(r.quarantined).toBe(0);
-    expect(r.rows).toBeGreaterThanOrEqual(2);
+    expect(r.rows).toBe(2);
     expect(published.map((p) => p.dataset_id)).toEqual(expect.arrayContaining(['orchestrator_supply_daily', 'network_supply_offers_daily', 'network_supply_hourly', 'orchestrator_prices_daily']));
   });
 
@@ -214,7 +220,7 @@ describe('network_capabilities snapshots shaped like go-livepeer\'s', () => {
     );
     expect(got.map((r) => r.k).sort()).toEqual([...want].sort());
     expect(got.every((r) => Number(r.n) === 2)).toBe(true);
-    const byoc = got.filter((r) => r.pipeline === 'byoc').map((r) => [r.k.split('|').pop(), r.price]);
+    const byoc = got.filter((r) => r.k.includes('|capability|37|')).map((r) => [r.k.split('|').pop(), r.price]);
     expect(byoc.sort()).toEqual([
       ['openai-chat-completions', 25_000_000],
       ['openai-image-generation', 30_000_000],
@@ -226,20 +232,27 @@ describe('network_capabilities snapshots shaped like go-livepeer\'s', () => {
       'network_supply_offers_daily',
       'SELECT orchestrator_address AS a, model, idle_slots AS idle, in_use_slots AS used, total_slots AS total, declared_capacity AS declared, slot_utilisation AS util FROM $T',
     );
-    const row = (label: string) => {
-      const r = got.find((x) => x.a === addr(label).toLowerCase())!;
+    const row = (label: string, model?: string) => {
+      const rows = got.filter((x) => x.a === addr(label).toLowerCase() && (model === undefined || x.model === model));
+      expect(rows, label).toHaveLength(1);
+      const r = rows[0]!;
       return { idle: Number(r.idle), used: Number(r.used), total: Number(r.total), declared: Number(r.declared), util: r.util };
     };
     expect(row('three-of-seven')).toEqual({ idle: 4, used: 3, total: 7, declared: 0, util: 3 / 7 });
     // Last poll fully busy (capacity omitted): 0 idle + 1 in use; over both polls 1 of 2 slot samples.
-    expect(row('busy')).toEqual({ idle: 0, used: 1, total: 1, declared: 0, util: 0.5 });
+    expect(row('busy', 'streamdiffusion')).toEqual({ idle: 0, used: 1, total: 1, declared: 0, util: 0.5 });
+    expect(row('busy', 'streamdiffusion-sdxl-faceid')).toEqual({ idle: 0, used: 0, total: 0, declared: 0, util: null });
     expect(row('byoc')).toEqual({ idle: 1, used: 0, total: 1, declared: 0, util: 0 });
     expect(row('llm')).toEqual({ idle: 0, used: 0, total: 0, declared: 67542, util: null });
-    const hourly = await releasedRows<{ pipeline: string; total: bigint; declared: bigint }>('network_supply_hourly', 'SELECT pipeline, total_slots AS total, declared_capacity AS declared FROM $T ORDER BY pipeline');
-    expect(hourly.map((r) => [r.pipeline, Number(r.total), Number(r.declared)])).toEqual([
-      ['live-video-to-video', 8, 0],
-      ['llm', 0, 67542],
-      ['text-to-image', 1, 0],
+    const hourly = await releasedRows<{ pipeline: string; model: string; total: bigint; declared: bigint }>(
+      'network_supply_hourly',
+      'SELECT pipeline, model, total_slots AS total, declared_capacity AS declared FROM $T ORDER BY pipeline, model',
+    );
+    expect(hourly.map((r) => [r.pipeline, r.model, Number(r.total), Number(r.declared)])).toEqual([
+      ['live-video-to-video', 'streamdiffusion', 8, 0],
+      ['live-video-to-video', 'streamdiffusion-sdxl-faceid', 0, 0],
+      ['llm', 'meta-llama/Meta-Llama-3.1-8B-Instruct', 0, 67542],
+      ['text-to-image', 'SG161222/RealVisXL_V4.0_Lightning', 1, 0],
     ]);
   });
 });

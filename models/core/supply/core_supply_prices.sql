@@ -68,9 +68,11 @@ final as (
         case when p.pixels_per_unit > 0 then cast(p.price_per_unit_wei as double) / cast(p.pixels_per_unit as double) end as price_wei_per_unit,
         -- pricePerUnit is wei per pixelsPerUnit units: pixels for transcoding and live video, the
         -- pipeline's unit for batch AI, seconds of compute for BYOC (byoc/job_orchestrator.go).
+        -- By capability id, not slug: BYOC nodes may report their capability name as a hardware
+        -- pipeline, which then names the workflow.
         case
-            when p.pipeline in ('transcoding', 'live-video-to-video') then 'pixel'
-            when p.pipeline = 'byoc' then 'second'
+            when p.price_kind = 'transcoding' or p.capability_id = 35 then 'pixel'
+            when p.capability_id = 37 then 'second'
             else 'pipeline unit'
         end as price_unit
     from prices as p
