@@ -171,6 +171,15 @@ function gpuUuid(rng: Rng): string {
   return `GPU-${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
+/** An orchestrator's addresses, service URI and region, all derived from its index (no draws). */
+function identity(index: number, seed: string): Pick<Orchestrator, 'index' | 'address' | 'addressChecksum' | 'hotWallet' | 'hotWalletChecksum' | 'serviceUri' | 'region'> {
+  const address = addressFrom(`${seed}/orchestrator/${index}`);
+  const hotWallet = addressFrom(`${seed}/orchestrator/${index}/node`);
+  const region = REGIONS[index % REGIONS.length]!.code;
+  const host = `orch-${index.toString().padStart(3, '0')}.${region.toLowerCase()}.lpnet.example`;
+  return { index, address, addressChecksum: getAddress(address), hotWallet, hotWalletChecksum: getAddress(hotWallet), serviceUri: `https://${host}:${8935 + (index % 3)}`, region };
+}
+
 /**
  * go-livepeer's version string (print_version.sh): VERSION alone on a tagged build, else
  * VERSION-<git describe --always --long --dirty --abbrev=8>, which an untagged, modified build
@@ -186,18 +195,8 @@ function nodeVersion(release: string, index: number, seed: string): string {
  * as null), a transcoding price and its transcoders' capacity. Most of the real network is like it.
  */
 function makeTranscodingOrchestrator(rng: Rng, index: number, seed: string): Orchestrator {
-  const address = addressFrom(`${seed}/orchestrator/${index}`);
-  const hotWallet = addressFrom(`${seed}/orchestrator/${index}/node`);
-  const region = REGIONS[index % REGIONS.length]!.code;
-  const host = `orch-${index.toString().padStart(3, '0')}.${region.toLowerCase()}.lpnet.example`;
   return {
-    index,
-    address,
-    addressChecksum: getAddress(address),
-    hotWallet,
-    hotWalletChecksum: getAddress(hotWallet),
-    serviceUri: `https://${host}:${8935 + (index % 3)}`,
-    region,
+    ...identity(index, seed),
     version: nodeVersion(rng.pick(['0.8.7', '0.8.8', '0.8.9']), index, seed),
     gpus: [],
     workflows: [],
@@ -213,9 +212,6 @@ function makeTranscodingOrchestrator(rng: Rng, index: number, seed: string): Orc
 }
 
 function makeOrchestrator(rng: Rng, index: number, seed: string): Orchestrator {
-  const address = addressFrom(`${seed}/orchestrator/${index}`);
-  const hotWallet = addressFrom(`${seed}/orchestrator/${index}/node`);
-  const region = REGIONS[index % REGIONS.length]!.code;
   const gpuCount = rng.int(1, 4);
   const gpus: Gpu[] = [];
   for (let g = 0; g < gpuCount; g++) {
@@ -264,15 +260,8 @@ function makeOrchestrator(rng: Rng, index: number, seed: string): Orchestrator {
     batchLatencyMs: rng.float(900, 4000),
     rewardCallP: tier === 'poor' ? 0.6 : 0.97,
   };
-  const host = `orch-${index.toString().padStart(3, '0')}.${region.toLowerCase()}.lpnet.example`;
   return {
-    index,
-    address,
-    addressChecksum: getAddress(address),
-    hotWallet,
-    hotWalletChecksum: getAddress(hotWallet),
-    serviceUri: `https://${host}:${8935 + (index % 3)}`,
-    region,
+    ...identity(index, seed),
     version: nodeVersion(rng.pick(['0.8.8', '0.8.9', '0.8.9']), index, seed),
     gpus,
     workflows,

@@ -255,7 +255,7 @@ describe('network supply on the embedded network', () => {
       }
       for (const b of o.byoc) want.push({ uri, kind: 'capability', cap: 37, model: b.name, pipeline: 'byoc', unit: 'second', n: dayPolls, price: b.pricePerUnitWei / b.pixelsPerUnit });
     }
-    const key = (r: (typeof got)[number]) => `${r.uri}|${r.kind}|${r.cap}|${r.model}`;
+    const key = (r: { uri: string; kind: string; cap: number | null; model: string }) => `${r.uri}|${r.kind}|${r.cap}|${r.model}`;
     const norm = (r: (typeof got)[number]) => ({ ...r, n: Number(r.n) });
     expect(got.map(norm).sort((a, b) => key(a).localeCompare(key(b)))).toEqual(want.map(norm).sort((a, b) => key(a).localeCompare(key(b))));
     expect(want.some((r) => r.pipeline === 'byoc')).toBe(true);
