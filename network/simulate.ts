@@ -115,7 +115,7 @@ function pollCapabilities(world: World, g: Gateway, sessions: SessionTruth[], si
         inUse.set(k, (inUse.get(k) ?? 0) + 1);
       }
     }
-    sink.emit('network_capabilities', t, g, world.orchestrators.filter((o) => o.active).map((o) => capabilityEntry(o, inUse)));
+    sink.emit('network_capabilities', t, g, [...world.orchestrators, ...world.transcodingOrchestrators].filter((o) => o.active).map((o) => capabilityEntry(o, inUse)));
   }
 }
 

@@ -32,7 +32,14 @@ export interface Gpu {
 
 export interface OrchWorkflow extends Workflow {
   warm: boolean;
+  /**
+   * Total capacity of the model: warm containers (one per GPU) for a managed runner, or the number
+   * an operator configured for an external runner (aiModels.json `capacity` with a `url`, which
+   * go-livepeer advertises as is: cmd/livepeer/starter/starter.go), which is not a GPU count.
+   */
   capacity: number;
+  /** Served by an external runner the orchestrator reaches by URL, not a container on its GPUs. */
+  external: boolean;
   pricePerUnitWei: number;
   pixelsPerUnit: number;
   gpuIndex: number;
@@ -53,6 +60,14 @@ export interface Behaviour {
   rewardCallP: number;
 }
 
+/** A BYOC external capability (byoc/, core/external_capabilities.go): priced, never in PerCapability. */
+export interface ByocCapability {
+  name: string;
+  /** Wei per second of compute (byoc/job_orchestrator.go debits ceil(seconds) x price). */
+  pricePerUnitWei: number;
+  pixelsPerUnit: number;
+}
+
 export interface Orchestrator {
   index: number;
   /** Canonical identity: lowercase on-chain address (ticket recipient, subgraph id). */
@@ -66,6 +81,14 @@ export interface Orchestrator {
   version: string;
   gpus: Gpu[];
   workflows: OrchWorkflow[];
+  byoc: ByocCapability[];
+  /**
+   * capabilities.capacities of a transcoding capability: 1 for the orchestrator plus 1 per remote
+   * transcoder that registered it (core.NewCapabilities, Capabilities.AddCapacity).
+   */
+  transcoders: number;
+  /** price_info: the transcoding price, pricePerUnit wei per pixelsPerUnit pixels. */
+  transcodingPrice: { pricePerUnitWei: number; pixelsPerUnit: number };
   behaviour: Behaviour;
   stakeWei: bigint;
   rewardCutPpm: number;
@@ -100,7 +123,13 @@ export interface World {
   window: Window;
   regions: Region[];
   workflows: Workflow[];
+  /** Orchestrators with AI workflows: sessions, batch jobs, probes and the chain use these. */
   orchestrators: Orchestrator[];
+  /**
+   * Transcoding-only orchestrators: they answer every gateway's capability poll, nothing else in
+   * the simulation uses them yet.
+   */
+  transcodingOrchestrators: Orchestrator[];
   gateways: Gateway[];
 }
 
@@ -142,10 +171,47 @@ function gpuUuid(rng: Rng): string {
   return `GPU-${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
-function makeOrchestrator(rng: Rng, index: number, seed: string): Orchestrator {
+/** An orchestrator's addresses, service URI and region, all derived from its index (no draws). */
+function identity(index: number, seed: string): Pick<Orchestrator, 'index' | 'address' | 'addressChecksum' | 'hotWallet' | 'hotWalletChecksum' | 'serviceUri' | 'region'> {
   const address = addressFrom(`${seed}/orchestrator/${index}`);
   const hotWallet = addressFrom(`${seed}/orchestrator/${index}/node`);
   const region = REGIONS[index % REGIONS.length]!.code;
+  const host = `orch-${index.toString().padStart(3, '0')}.${region.toLowerCase()}.lpnet.example`;
+  return { index, address, addressChecksum: getAddress(address), hotWallet, hotWalletChecksum: getAddress(hotWallet), serviceUri: `https://${host}:${8935 + (index % 3)}`, region };
+}
+
+/**
+ * go-livepeer's version string (print_version.sh): VERSION alone on a tagged build, else
+ * VERSION-<git describe --always --long --dirty --abbrev=8>, which an untagged, modified build
+ * makes `0.8.9-1a2b3c4d-dirty`. Every fourth orchestrator runs such a build.
+ */
+function nodeVersion(release: string, index: number, seed: string): string {
+  if (index % 4 !== 2) return release;
+  return `${release}-${keccak256(toHex(`${seed}/build/${index}`)).slice(2, 10)}-dirty`;
+}
+
+/**
+ * An orchestrator that only transcodes: no AI constraints, no hardware and no AI prices (both sent
+ * as null), a transcoding price and its transcoders' capacity. Most of the real network is like it.
+ */
+function makeTranscodingOrchestrator(rng: Rng, index: number, seed: string): Orchestrator {
+  return {
+    ...identity(index, seed),
+    version: nodeVersion(rng.pick(['0.8.7', '0.8.8', '0.8.9']), index, seed),
+    gpus: [],
+    workflows: [],
+    byoc: [],
+    transcoders: rng.int(1, 6),
+    transcodingPrice: { pricePerUnitWei: rng.int(300, 2_500), pixelsPerUnit: 1 },
+    behaviour: { startupFailP: 0, swapP: 0, zeroFpsP: 0, loadingOnlyP: 0, fpsMean: 0, fpsSd: 0, startupLatencyMs: 0, e2eLatencyMs: 0, batchFailP: 0, batchLatencyMs: 0, rewardCallP: 0 },
+    stakeWei: BigInt(rng.int(1_000, 200_000)) * 10n ** 18n,
+    rewardCutPpm: rng.pick([50_000, 100_000, 250_000]),
+    feeSharePpm: rng.pick([500_000, 750_000]),
+    active: true,
+  };
+}
+
+function makeOrchestrator(rng: Rng, index: number, seed: string): Orchestrator {
   const gpuCount = rng.int(1, 4);
   const gpus: Gpu[] = [];
   for (let g = 0; g < gpuCount; g++) {
@@ -158,14 +224,22 @@ function makeOrchestrator(rng: Rng, index: number, seed: string): Orchestrator {
   const chosen: Workflow[] = [rng.pick(live)];
   if (rng.chance(0.4)) chosen.push(live.find((w) => w !== chosen[0])!);
   for (const w of batch) if (rng.chance(0.5)) chosen.push(w);
-  const workflows = chosen.map((w, i) => ({
-    ...w,
-    warm: w.live || rng.chance(0.7),
-    capacity: w.live ? rng.int(1, 3) : 1,
-    pricePerUnitWei: w.live ? rng.int(8, 30) * 100 : rng.int(2, 9) * 1_000_000,
-    pixelsPerUnit: 1,
-    gpuIndex: i % gpuCount,
-  }));
+  const workflows = chosen.map((w, i) => {
+    const wf = {
+      ...w,
+      warm: w.live || rng.chance(0.7),
+      capacity: w.live ? rng.int(1, 3) : 1,
+      external: false,
+      pricePerUnitWei: w.live ? rng.int(8, 30) * 100 : rng.int(2, 9) * 1_000_000,
+      pixelsPerUnit: 1,
+      gpuIndex: i % gpuCount,
+    };
+    // Every third orchestrator serves its LLM through an external runner with an operator-set
+    // capacity in the tens of thousands, as real LLM nodes advertise (not GPU slots). Derived from
+    // the index, not drawn, so the rest of the world stays as it was.
+    if (w.pipeline === 'llm' && index % 3 === 0) Object.assign(wf, { external: true, capacity: 30_000 + ((index * 7_919) % 60_000) });
+    return wf;
+  });
   // A few orchestrators are clearly worse, so rankings and signals have something to find.
   const tier = rng.weighted([
     ['good', 6],
@@ -186,18 +260,14 @@ function makeOrchestrator(rng: Rng, index: number, seed: string): Orchestrator {
     batchLatencyMs: rng.float(900, 4000),
     rewardCallP: tier === 'poor' ? 0.6 : 0.97,
   };
-  const host = `orch-${index.toString().padStart(3, '0')}.${region.toLowerCase()}.lpnet.example`;
   return {
-    index,
-    address,
-    addressChecksum: getAddress(address),
-    hotWallet,
-    hotWalletChecksum: getAddress(hotWallet),
-    serviceUri: `https://${host}:${8935 + (index % 3)}`,
-    region,
-    version: rng.pick(['0.8.8', '0.8.9', '0.8.9']),
+    ...identity(index, seed),
+    version: nodeVersion(rng.pick(['0.8.8', '0.8.9', '0.8.9']), index, seed),
     gpus,
     workflows,
+    byoc: index % 4 === 1 ? [{ name: 'openai-chat-completions', pricePerUnitWei: 1_000 + index * 37, pixelsPerUnit: 1 }] : [],
+    transcoders: 1 + (index % 3),
+    transcodingPrice: { pricePerUnitWei: 1200 + index * 10, pixelsPerUnit: 1 },
     behaviour,
     stakeWei: BigInt(rng.int(5_000, 900_000)) * 10n ** 18n,
     rewardCutPpm: rng.pick([50_000, 100_000, 150_000, 250_000]),
@@ -215,6 +285,9 @@ export function createWorld(opts: Partial<WorldOptions> = {}): World {
   const orchCount = Math.max(3, Math.round(12 * options.scale));
   const gatewayCount = Math.max(2, Math.round(3 * Math.sqrt(options.scale)));
   const orchestrators = Array.from({ length: orchCount }, (_, i) => makeOrchestrator(rng.fork(`orch/${i}`), i, options.seed));
+  const transcodingOrchestrators = Array.from({ length: Math.max(2, Math.round(6 * options.scale)) }, (_, k) =>
+    makeTranscodingOrchestrator(rng.fork(`transcoding/${k}`), orchCount + k, options.seed),
+  );
   const grng = rng.fork('gateways');
   const gateways: Gateway[] = Array.from({ length: gatewayCount }, (_, i) => {
     const address = addressFrom(`${options.seed}/gateway/${i}`);
@@ -236,6 +309,7 @@ export function createWorld(opts: Partial<WorldOptions> = {}): World {
     regions: REGIONS,
     workflows: WORKFLOWS,
     orchestrators,
+    transcodingOrchestrators,
     gateways,
   };
 }

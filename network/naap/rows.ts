@@ -114,9 +114,9 @@ interface Hardware {
 function hardwareIndex(world: World): Map<string, Hardware> {
   const out = new Map<string, Hardware>();
   for (const o of world.orchestrators) {
-    const hw = capabilityEntry(o, new Map()).hardware as { model_id: string; gpu_info: Record<string, { id: string; name: string }> }[] | null;
+    const hw = capabilityEntry(o, new Map()).hardware as { model_id: string; gpu_info?: Record<string, { id: string; name: string }> }[] | null;
     for (const w of o.workflows) {
-      const g = hw?.find((h) => h.model_id === w.model)?.gpu_info['0'];
+      const g = hw?.find((h) => h.model_id === w.model)?.gpu_info?.['0'];
       out.set(`${o.address}|${w.model}`, g ? { gpuId: g.id, gpuName: g.name } : { gpuId: '', gpuName: '' });
     }
   }

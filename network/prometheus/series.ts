@@ -165,14 +165,13 @@ export function buildSeries(world: World, activity: Activity): Series[] {
     const t = Number(e.timestamp);
     for (const entry of e.data as CapabilityEntry[]) {
       const uri = entry.orch_uri ?? '';
-      for (const cap of Object.values(entry.capabilities?.constraints?.PerCapability ?? {})) {
-        for (const [model, m] of Object.entries(cap.models ?? {})) {
-          // ReportAIContainerCapacity tags only model_name and orchestrator_uri on the gateway.
-          const used = m.capacityInUse ?? 0;
-          const tags = { model_name: model, orchestrator_uri: uri };
-          inUse.set(withLabels('livepeer_ai_container_in_use', nodeLabels(g), tags), t, used);
-          idle.set(withLabels('livepeer_ai_container_idle', nodeLabels(g), tags), t, Math.max(0, (m.capacity ?? 0) - used));
-        }
+      // The gateway reports live-video-to-video models only (discovery/db_discovery.go
+      // reportAICapacityFromNetworkCapabilities): Idle is the model's capacity, InUse its
+      // capacityInUse, each 0 when omitted (monitor/census.go ReportAIContainerCapacity).
+      for (const [model, m] of Object.entries(entry.capabilities?.constraints?.PerCapability?.['35']?.models ?? {})) {
+        const tags = { model_name: model, orchestrator_uri: uri };
+        inUse.set(withLabels('livepeer_ai_container_in_use', nodeLabels(g), tags), t, m.capacityInUse ?? 0);
+        idle.set(withLabels('livepeer_ai_container_idle', nodeLabels(g), tags), t, m.capacity ?? 0);
       }
     }
   }

@@ -30,7 +30,7 @@ export const GATEWAY_DEMAND_HOURLY: SiteDataset = {
 
 export const NETWORK_SUPPLY_HOURLY: SiteDataset = {
   id: 'network_supply_hourly',
-  columns: ['hour', 'pipeline', 'model', 'orchestrators_seen', 'warm_orchestrators', 'gpus_advertised', 'capacity_slots', 'capacity_in_use_slots'],
+  columns: ['hour', 'pipeline', 'model', 'orchestrators_seen', 'warm_orchestrators', 'gpus_advertised', 'idle_slots', 'in_use_slots', 'total_slots', 'declared_capacity'],
 };
 
 export const ORCHESTRATOR_ECONOMICS_DAILY: SiteDataset = {

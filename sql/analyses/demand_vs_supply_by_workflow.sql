@@ -1,5 +1,5 @@
 -- For each workflow (pipeline and model), how much did gateways ask for, how much went unserved,
--- and how much capacity did orchestrators advertise and use?
+-- and how many GPU slots (idle + in use) did orchestrators offer and use?
 -- Shares are summed parts over summed parts across the release's hours; a workflow seen only on
 -- one side (demand with no supply, or the reverse) keeps its row with nulls on the other.
 with demand as (
@@ -15,9 +15,9 @@ with demand as (
         count(*) as supply_hours,
         max(orchestrators_seen) as peak_orchestrators_seen,
         max(gpus_advertised) as peak_gpus_advertised,
-        sum(capacity_slots) as capacity_slot_hours,
-        sum(capacity_in_use_slots) as capacity_in_use_slot_hours
-    from read_parquet('network_supply_hourly/v1/*/part-*.parquet', filename = true)
+        sum(total_slots) as slot_hours,
+        sum(in_use_slots) as in_use_slot_hours
+    from read_parquet('network_supply_hourly/v2/*/part-*.parquet', filename = true)
     where filename like '%/' || (select release_id from read_json('network_supply_hourly/latest.json')) || '/%'
     group by pipeline, model
 )
@@ -31,9 +31,9 @@ select
     s.supply_hours,
     s.peak_orchestrators_seen,
     s.peak_gpus_advertised,
-    s.capacity_slot_hours,
-    s.capacity_in_use_slot_hours,
-    round(s.capacity_in_use_slot_hours / nullif(s.capacity_slot_hours, 0), 4) as capacity_utilisation
+    s.slot_hours,
+    s.in_use_slot_hours,
+    round(s.in_use_slot_hours / nullif(s.slot_hours, 0), 4) as slot_utilisation
 from demand d
 full outer join supply s on d.pipeline = s.pipeline and d.model is not distinct from s.model
 order by d.requested_sessions desc nulls last, pipeline, model;

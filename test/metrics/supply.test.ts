@@ -1,8 +1,9 @@
 // Supply metrics recover the embedded network's world: which orchestrators offer each workflow, how
-// many slots, which are warm, which GPUs and at what price, node versions, and the slots in use at a
-// poll (from the sessions running then), all exactly; discovery candidates all attribute to an
-// on-chain address and each orchestrator gets its region from the region rules. Daily offer sums
-// reconcile with the hourly network rows.
+// many GPU slots (idle + in use) and how much declared capacity (external runners), which are warm,
+// which GPUs and at what price, node versions, the slots in use at a poll (from the sessions running
+// then), transcoding-only orchestrators and every advertised price (transcoding, AI, BYOC), all
+// exactly; discovery candidates all attribute to an on-chain address and each orchestrator gets its
+// region from the region rules. Daily offer sums reconcile with the hourly network rows.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +25,7 @@ import { simulate } from '../../network/simulate.ts';
 import { createWorld, type Orchestrator, type OrchWorkflow, type World } from '../../network/world.ts';
 
 const log = logger({ test: 'metrics-supply' });
-const DATASETS = ['network_supply_hourly', 'network_supply_gpus_hourly', 'network_supply_offers_daily', 'orchestrator_supply_daily'];
+const DATASETS = ['network_supply_hourly', 'network_supply_gpus_hourly', 'network_supply_offers_daily', 'orchestrator_supply_daily', 'orchestrator_prices_daily'];
 
 let dir: string;
 let world: World;
@@ -62,6 +63,11 @@ const hourKey = (t: number) => new Date(Math.floor(t / HOUR_MS) * HOUR_MS).toISO
 
 /** Whether the node reports hardware and AI prices: some old nodes report neither (§15.2). */
 const reportsHardware = (o: Orchestrator) => capabilityEntry(o, new Map()).hardware !== null;
+/** GPU slots of an offer: an external runner's capacity is declared, not slots, and lists no GPU. */
+const slots = (wf: OrchWorkflow) => (wf.external ? 0 : wf.capacity);
+const declared = (wf: OrchWorkflow) => (wf.external ? wf.capacity : 0);
+const listsGpu = (o: Orchestrator, wf: OrchWorkflow) => reportsHardware(o) && !wf.external;
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 function offers(w: { pipeline: string; model: string }): { o: Orchestrator; wf: OrchWorkflow }[] {
   return world.orchestrators.flatMap((o) => o.workflows.filter((x) => x.pipeline === w.pipeline && x.model === w.model).map((wf) => ({ o, wf })));
@@ -86,10 +92,12 @@ function running(o: Orchestrator, model: string, t: number): number {
 }
 
 describe('network supply on the embedded network', () => {
-  it('recovers per hour and workflow the orchestrators, warm ones, slots, GPUs and prices of the world', async () => {
+  it('recovers per hour and workflow the orchestrators, warm ones, slots, declared capacity, GPUs and prices of the world', async () => {
     const got = await rows<Record<string, unknown>>('network_supply_hourly', `SELECT strftime(hour, '%Y-%m-%dT%H') AS hour, * EXCLUDE (hour) FROM DATASET`);
     const flows = world.workflows.filter((w) => offers(w).length > 0);
     expect(got.length).toBe(24 * flows.length);
+    // The world has LLM nodes behind external runners: their capacity must not land in the slots.
+    expect(got.some((r) => Number(r.declared_capacity) > 10_000 && r.pipeline === 'llm')).toBe(true);
     for (const w of flows) {
       const list = offers(w);
       const priced = list.filter((x) => reportsHardware(x.o)).map((x) => x.wf.pricePerUnitWei / x.wf.pixelsPerUnit);
@@ -97,8 +105,9 @@ describe('network supply on the embedded network', () => {
         orchestrators_seen: list.length,
         warm_orchestrators: list.filter((x) => x.wf.warm).length,
         unattributed_nodes: 0,
-        capacity_slots: list.reduce((s, x) => s + x.wf.capacity, 0),
-        gpus_advertised: list.filter((x) => reportsHardware(x.o)).length,
+        total_slots: sum(list.map((x) => slots(x.wf))),
+        declared_capacity: sum(list.map((x) => declared(x.wf))),
+        gpus_advertised: list.filter((x) => listsGpu(x.o, x.wf)).length,
         price_samples: priced.length,
         price_min_wei_per_unit: priced.length ? Math.min(...priced) : null,
         price_median_wei_per_unit: priced.length ? median(priced) : null,
@@ -113,9 +122,9 @@ describe('network supply on the embedded network', () => {
 
   it('counts slot samples per poll and recovers the slots in use from the sessions running at the last poll of an hour', async () => {
     const all = polls();
-    const got = await rows<{ hour: string; pipeline: string; model: string; used: bigint; samples: bigint; used_samples: bigint }>(
+    const got = await rows<{ hour: string; pipeline: string; model: string; used: bigint; idle: bigint; total: bigint; samples: bigint; used_samples: bigint }>(
       'network_supply_hourly',
-      `SELECT strftime(hour, '%Y-%m-%dT%H') AS hour, pipeline, model, capacity_in_use_slots AS used, capacity_slot_samples AS samples, capacity_in_use_slot_samples AS used_samples FROM DATASET`,
+      `SELECT strftime(hour, '%Y-%m-%dT%H') AS hour, pipeline, model, in_use_slots AS used, idle_slots AS idle, total_slots AS total, total_slot_samples AS samples, in_use_slot_samples AS used_samples FROM DATASET`,
     );
     // The last gateway's poll counts every gateway's sessions, whichever order the simulator polls in.
     const lastGateway = world.gateways.length - 1;
@@ -123,12 +132,14 @@ describe('network supply on the embedded network', () => {
     for (const r of got) {
       const list = offers(r);
       const inHour = all.filter((p) => hourKey(p.t) === r.hour);
-      expect(Number(r.samples), `${r.hour} ${r.model}`).toBe(inHour.length * list.reduce((s, x) => s + x.wf.capacity, 0));
+      // Total slots are idle + in use at every poll, so the samples are the world's slots per poll.
+      expect(Number(r.samples), `${r.hour} ${r.model}`).toBe(inHour.length * sum(list.map((x) => slots(x.wf))));
       expect(Number(r.used_samples)).toBeLessThanOrEqual(Number(r.samples));
       const last = inHour.reduce((a, b) => (b.t > a.t ? b : a));
       if (last.gatewayIndex !== lastGateway) continue;
       const want = list.reduce((s, x) => s + Math.min(running(x.o, r.model, last.t), x.wf.capacity), 0);
       expect(Number(r.used), `${r.hour} ${r.model}`).toBe(want);
+      expect(Number(r.idle), `${r.hour} ${r.model}`).toBe(Number(r.total) - want);
       checked++;
     }
     expect(checked).toBeGreaterThan(10);
@@ -138,7 +149,7 @@ describe('network supply on the embedded network', () => {
   it('recovers GPUs by model and memory size', async () => {
     const want = new Map<string, { uuids: Set<string>; orchs: Set<string> }>();
     for (const o of world.orchestrators.filter(reportsHardware)) {
-      for (const wf of o.workflows) {
+      for (const wf of o.workflows.filter((w) => !w.external)) {
         const g = o.gpus[wf.gpuIndex]!;
         const k = `${g.name}|${g.memoryTotalBytes}`;
         const e = want.get(k) ?? { uuids: new Set(), orchs: new Set() };
@@ -155,27 +166,49 @@ describe('network supply on the embedded network', () => {
     for (const r of got) expect([Number(r.gpus), Number(r.orchs)], `${r.hour} ${r.k}`).toEqual([want.get(r.k)!.uuids.size, want.get(r.k)!.orchs.size]);
   });
 
-  it('recovers each orchestrator\'s daily profile and attributes every discovery candidate', async () => {
+  it('recovers each orchestrator\'s daily profile, transcoding-only ones included, and attributes every discovery candidate', async () => {
     const got = await rows<Record<string, unknown>>('orchestrator_supply_daily', `SELECT * FROM DATASET`);
-    expect(got.map((r) => r.orchestrator_address).sort()).toEqual(world.orchestrators.map((o) => o.address).sort());
-    for (const o of world.orchestrators) {
-      const gpus = reportsHardware(o) ? [...new Set(o.workflows.map((w) => o.gpus[w.gpuIndex]!))] : [];
+    const everyone = [...world.orchestrators, ...world.transcodingOrchestrators];
+    expect(world.transcodingOrchestrators.length).toBeGreaterThan(0);
+    expect(got.map((r) => r.orchestrator_address).sort()).toEqual(everyone.map((o) => o.address).sort());
+    for (const o of everyone) {
+      const gpus = reportsHardware(o) ? [...new Set(o.workflows.filter((w) => !w.external).map((w) => o.gpus[w.gpuIndex]!))] : [];
       const r = got.find((x) => x.orchestrator_address === o.address)!;
       expect(
-        { node_version: r.node_version, region: r.region, nodes: num(r.nodes), workflows: num(r.workflows_offered), warm: num(r.warm_workflows), gpus: num(r.gpus_seen), vram: num(r.gpu_memory_bytes), slots: num(r.capacity_slots) },
+        {
+          node_version: r.node_version,
+          region: r.region,
+          nodes: num(r.nodes),
+          snapshots: num(r.snapshots),
+          transcoding: r.offers_transcoding,
+          transcoders: num(r.transcoding_capacity),
+          transcoding_price: r.transcoding_price_wei_per_pixel,
+          workflows: num(r.workflows_offered),
+          warm: num(r.warm_workflows),
+          gpus: num(r.gpus_seen),
+          vram: num(r.gpu_memory_bytes),
+          slots: num(r.total_slots),
+          declared: num(r.declared_capacity),
+        },
         o.address,
       ).toEqual({
         node_version: o.version,
         region: o.region,
         nodes: 1,
+        snapshots: polls().length,
+        transcoding: true,
+        transcoders: o.transcoders,
+        transcoding_price: o.transcodingPrice.pricePerUnitWei / o.transcodingPrice.pixelsPerUnit,
         workflows: o.workflows.length,
         warm: o.workflows.filter((w) => w.warm).length,
         gpus: gpus.length,
         vram: gpus.reduce((s, g) => s + g.memoryTotalBytes, 0),
-        slots: o.workflows.reduce((s, w) => s + w.capacity, 0),
+        slots: sum(o.workflows.map(slots)),
+        declared: sum(o.workflows.map(declared)),
       });
       expect(num(r.discovery_candidacies), o.address).toBe(num(r.discovery_latency_samples));
     }
+    expect(everyone.some((o) => o.version.endsWith('-dirty'))).toBe(true);
     const candidacies = activity.events
       .filter((e) => e.type === 'discovery_results' && Number(e.timestamp) >= world.window.from && Number(e.timestamp) < world.window.to)
       .reduce((s, e) => s + (e.data as unknown[]).length, 0);
@@ -190,19 +223,41 @@ describe('network supply on the embedded network', () => {
       for (const wf of o.workflows) {
         const r = offersDaily.find((x) => x.orchestrator_address === o.address && x.model === wf.model)!;
         expect(
-          { pipeline: r.pipeline, warm: r.is_warm, snapshots: num(r.offer_snapshots), slots: num(r.capacity_slots), price: r.price_wei_per_unit },
+          { pipeline: r.pipeline, warm: r.is_warm, snapshots: num(r.offer_snapshots), slots: num(r.total_slots), declared: num(r.declared_capacity), price: r.price_wei_per_unit },
           `${o.address} ${wf.model}`,
-        ).toEqual({ pipeline: wf.pipeline, warm: wf.warm, snapshots: dayPolls, slots: wf.capacity, price: reportsHardware(o) ? wf.pricePerUnitWei / wf.pixelsPerUnit : null });
+        ).toEqual({ pipeline: wf.pipeline, warm: wf.warm, snapshots: dayPolls, slots: slots(wf), declared: declared(wf), price: reportsHardware(o) ? wf.pricePerUnitWei / wf.pixelsPerUnit : null });
       }
     }
     const hourly = await rows<{ k: string; a: bigint; b: bigint; c: bigint }>(
       'network_supply_hourly',
-      `SELECT pipeline || '|' || model AS k, sum(offer_snapshots) AS a, sum(capacity_slot_samples) AS b, sum(capacity_in_use_slot_samples) AS c FROM DATASET GROUP BY ALL ORDER BY k`,
+      `SELECT pipeline || '|' || model AS k, sum(offer_snapshots) AS a, sum(total_slot_samples) AS b, sum(in_use_slot_samples) AS c FROM DATASET GROUP BY ALL ORDER BY k`,
     );
     const daily = await rows<{ k: string; a: bigint; b: bigint; c: bigint }>(
       'network_supply_offers_daily',
-      `SELECT pipeline || '|' || model AS k, sum(offer_snapshots) AS a, sum(capacity_slot_samples) AS b, sum(capacity_in_use_slot_samples) AS c FROM DATASET GROUP BY ALL ORDER BY k`,
+      `SELECT pipeline || '|' || model AS k, sum(offer_snapshots) AS a, sum(total_slot_samples) AS b, sum(in_use_slot_samples) AS c FROM DATASET GROUP BY ALL ORDER BY k`,
     );
     expect(daily.map((r) => [r.k, Number(r.a), Number(r.b), Number(r.c)])).toEqual(hourly.map((r) => [r.k, Number(r.a), Number(r.b), Number(r.c)]));
+  });
+
+  it('publishes every advertised price: transcoding, AI and BYOC, offered or not', async () => {
+    const got = await rows<{ uri: string; kind: string; cap: number | null; model: string; pipeline: string; unit: string; n: bigint; price: number }>(
+      'orchestrator_prices_daily',
+      `SELECT orch_url_norm AS uri, price_kind AS kind, capability_id AS cap, model, pipeline, price_unit AS unit, price_snapshots AS n, price_wei_per_unit AS price FROM DATASET`,
+    );
+    const want: typeof got = [];
+    const dayPolls = BigInt(polls().length);
+    for (const o of [...world.orchestrators, ...world.transcodingOrchestrators]) {
+      const uri = o.serviceUri.toLowerCase();
+      want.push({ uri, kind: 'transcoding', cap: null, model: '', pipeline: 'transcoding', unit: 'pixel', n: dayPolls, price: o.transcodingPrice.pricePerUnitWei / o.transcodingPrice.pixelsPerUnit });
+      if (!reportsHardware(o)) continue;
+      for (const w of o.workflows) {
+        want.push({ uri, kind: 'capability', cap: w.capability, model: w.model, pipeline: w.pipeline, unit: w.live ? 'pixel' : 'pipeline unit', n: dayPolls, price: w.pricePerUnitWei / w.pixelsPerUnit });
+      }
+      for (const b of o.byoc) want.push({ uri, kind: 'capability', cap: 37, model: b.name, pipeline: 'byoc', unit: 'second', n: dayPolls, price: b.pricePerUnitWei / b.pixelsPerUnit });
+    }
+    const key = (r: { uri: string; kind: string; cap: number | null; model: string }) => `${r.uri}|${r.kind}|${r.cap}|${r.model}`;
+    const norm = (r: (typeof got)[number]) => ({ ...r, n: Number(r.n) });
+    expect(got.map(norm).sort((a, b) => key(a).localeCompare(key(b)))).toEqual(want.map(norm).sort((a, b) => key(a).localeCompare(key(b))));
+    expect(want.some((r) => r.pipeline === 'byoc')).toBe(true);
   });
 });

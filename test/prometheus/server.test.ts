@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOUR_MS, ms } from '../../lib/time.ts';
 import type { Envelope, Payment } from '../../network/activity.ts';
+import { buildSeries, valueAt } from '../../network/prometheus/series.ts';
 import { compareLabels, formatValue, parseDuration, startPrometheus } from '../../network/prometheus/server.ts';
 import { createWorld } from '../../network/world.ts';
 import { activityOf, session } from '../naap/truth.ts';
@@ -122,5 +123,31 @@ describe('Prometheus peer', () => {
     expect(formatValue(123.456)).toBe('123.456');
     expect(formatValue(-2.5e22)).toBe('-25000000000000000000000');
     expect([formatValue(NaN), formatValue(Infinity), formatValue(-Infinity)]).toEqual(['NaN', '+Inf', '-Inf']);
+  });
+});
+
+describe('AI container gauges', () => {
+  it('report the idle capacity and capacityInUse of live-video-to-video models only, 0 when omitted', () => {
+    // A fully busy live model sends capacityInUse alone; the gateway's ReportAIContainerCapacity
+    // (discovery/db_discovery.go) takes Idle = capacity, InUse = capacityInUse, for capability 35.
+    const t = at(11, 0);
+    const poll: Envelope = {
+      id: 'caps',
+      type: 'network_capabilities',
+      timestamp: String(t),
+      gateway: g1.host,
+      data: [
+        { orch_uri: 'https://busy.example:8935', capabilities: { constraints: { PerCapability: { '35': { models: { sd: { warm: true, capacityInUse: 2 } } }, '33': { models: { llama: { capacity: 67542 } } } } } } },
+        { orch_uri: 'https://idle.example:8935', capabilities: { constraints: { PerCapability: { '35': { models: { sd: { capacity: 3 } } } } } } },
+      ],
+    };
+    const series = buildSeries(world, { ...activityOf([]), events: [poll], eventOrgs: ['daydream' as const], payments: [] });
+    const gauge = (name: string, uri: string, m: string) => {
+      const s = series.find((x) => x.labels.__name__ === name && x.labels.orchestrator_uri === uri && x.labels.model_name === m);
+      return s ? valueAt(s, t) : undefined;
+    };
+    expect([gauge('livepeer_ai_container_idle', 'https://busy.example:8935', 'sd'), gauge('livepeer_ai_container_in_use', 'https://busy.example:8935', 'sd')]).toEqual([0, 2]);
+    expect([gauge('livepeer_ai_container_idle', 'https://idle.example:8935', 'sd'), gauge('livepeer_ai_container_in_use', 'https://idle.example:8935', 'sd')]).toEqual([3, 0]);
+    expect(gauge('livepeer_ai_container_idle', 'https://busy.example:8935', 'llama')).toBeUndefined();
   });
 });

@@ -79,11 +79,11 @@ describe('sql/analyses', () => {
     }]);
   });
 
-  it('demand beside supply per workflow: unserved share and capacity utilisation from summed parts', () => {
+  it('demand beside supply per workflow: unserved share and slot utilisation from summed parts', () => {
     const [row] = result('demand_vs_supply_by_workflow').rows;
     const requested = GATEWAYS.length * Array.from({ length: 24 }, (_, h) => 5 + (h % 4)).reduce((a, b) => a + b, 0);
     const inUse = Array.from({ length: 24 }, (_, h) => h % 5).reduce((a, b) => a + b, 0);
-    expect(row).toMatchObject({ requested_sessions: requested, unserved_sessions: GATEWAYS.length * 4, unserved_share: Math.round(((GATEWAYS.length * 4) / requested) * 1e4) / 1e4, supply_hours: 24, capacity_slot_hours: 24 * 8, capacity_in_use_slot_hours: inUse, capacity_utilisation: Math.round((inUse / (24 * 8)) * 1e4) / 1e4 });
+    expect(row).toMatchObject({ requested_sessions: requested, unserved_sessions: GATEWAYS.length * 4, unserved_share: Math.round(((GATEWAYS.length * 4) / requested) * 1e4) / 1e4, supply_hours: 24, slot_hours: 24 * 8, in_use_slot_hours: inUse, slot_utilisation: Math.round((inUse / (24 * 8)) * 1e4) / 1e4 });
   });
 
   it('reward calls and cuts: one row per orchestrator, including one seen only in economics', () => {

@@ -4,6 +4,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { loadDescriptors } from '../../datasets/publish.ts';
 import { sha256 } from '../../lib/hash.ts';
 import { FIRST_HOUR, ORCHESTRATORS, sampleRows, upsertCatalog, writeRelease, type WrittenRelease } from './fixtures.ts';
 
@@ -83,7 +84,7 @@ from range(24) t(h), range(${GATEWAYS.length}) u(g) order by hour, gateway_addre
 
 const networkSupply = `
 select ${hourExpr} as hour, ${quote(LIVE_WORKFLOW.pipeline)} as pipeline, ${quote(LIVE_WORKFLOW.model)} as model, 2::bigint as orchestrators_seen, 2::bigint as warm_orchestrators,
-  4::bigint as gpus_advertised, 8::bigint as capacity_slots, (h % 5)::bigint as capacity_in_use_slots
+  4::bigint as gpus_advertised, (8 - h % 5)::bigint as idle_slots, (h % 5)::bigint as in_use_slots, 8::bigint as total_slots, 0::bigint as declared_capacity
 from range(24) t(h) order by hour`;
 
 const economics = `
@@ -142,7 +143,10 @@ export const FIXTURE_METRICS = [
 ];
 
 async function writeDataset(store: string, db: import('@duckdb/node-api').DuckDBConnection, id: string, title: string, sql: string): Promise<void> {
-  const dir = join(store, id, 'v1', RELEASE_ID);
+  // The committed version, so analyses that name a major version read what a real store holds.
+  const version = loadDescriptors().find((d) => d.id === id)?.version ?? '1.0.0';
+  const major = `v${version.split('.')[0]}`;
+  const dir = join(store, id, major, RELEASE_ID);
   await mkdir(dir, { recursive: true });
   const target = join(dir, 'part-0.parquet');
   await db.run(`copy (${sql}) to ${quote(target)} (format parquet, compression zstd)`);
@@ -161,7 +165,7 @@ async function writeDataset(store: string, db: import('@duckdb/node-api').DuckDB
   await writeFile(join(dir, 'quality.json'), qualityBody);
   const manifest = {
     dataset_id: id,
-    version: '1.0.0',
+    version,
     release_id: RELEASE_ID,
     title,
     created_at: CREATED_AT,
@@ -175,9 +179,9 @@ async function writeDataset(store: string, db: import('@duckdb/node-api').DuckDB
     attachments: [{ path: 'quality.json', bytes: Buffer.byteLength(qualityBody), sha256: sha256(qualityBody) }],
   };
   await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
-  const manifestRel = `v1/${RELEASE_ID}/manifest.json`;
-  await writeFile(join(store, id, 'latest.json'), JSON.stringify({ dataset_id: id, version: '1.0.0', release_id: RELEASE_ID, manifest: manifestRel }, null, 2));
-  await upsertCatalog(store, { id, title, latest: { version: '1.0.0', release_id: RELEASE_ID, manifest: `${id}/${manifestRel}` } });
+  const manifestRel = `${major}/${RELEASE_ID}/manifest.json`;
+  await writeFile(join(store, id, 'latest.json'), JSON.stringify({ dataset_id: id, version, release_id: RELEASE_ID, manifest: manifestRel }, null, 2));
+  await upsertCatalog(store, { id, title, latest: { version, release_id: RELEASE_ID, manifest: `${id}/${manifestRel}` } });
 }
 
 /** Every dataset the site reads, plus metrics.json; returns the startup page's release. */

@@ -47,21 +47,20 @@ identified as (
     left join uri_map as m using (orch_url_norm)
 ),
 
-final as (
+joined as (
     select
         o.event_id,
         o.entry_index,
         o.capability_id,
         o.model,
         o.event_ms,
-        date_trunc('hour', make_timestamp(o.event_ms * 1000)) as hour,
         i.gateway_host,
         i.orchestrator_address,
         i.orch_url_norm,
         i.node_version,
         w.pipeline,
-        o.capacity_slots,
-        o.capacity_in_use_slots,
+        o.idle_capacity,
+        o.in_use_capacity,
         o.is_warm,
         p.price_wei_per_unit,
         coalesce(g.gpus, 0) as gpus
@@ -70,6 +69,45 @@ final as (
     join workflows as w using (capability_id, model)
     left join prices as p using (event_id, entry_index, capability_id, model)
     left join gpus as g on g.event_id = o.event_id and g.entry_index = o.entry_index and g.pipeline = w.pipeline and g.model = o.model
+),
+
+classified as (
+    -- go-livepeer counts live-video-to-video capacity in containers itself (GetLiveAICapacity), and
+    -- a managed runner holds one GPU per container, so its capacity never exceeds the GPUs listed
+    -- for the model (at least one when the node lists none). An external runner's capacity is
+    -- whatever the operator configured (starter.go: "External containers do auto-scale"), e.g.
+    -- 67542 on LLM nodes: concurrent requests, not GPU slots.
+    select
+        *,
+        case
+            when capability_id = 35 or idle_capacity + in_use_capacity <= greatest(gpus, 1) then 'gpu_slots'
+            else 'declared'
+        end as capacity_unit
+    from joined
+),
+
+final as (
+    select
+        event_id,
+        entry_index,
+        capability_id,
+        model,
+        event_ms,
+        date_trunc('hour', make_timestamp(event_ms * 1000)) as hour,
+        gateway_host,
+        orchestrator_address,
+        orch_url_norm,
+        node_version,
+        pipeline,
+        capacity_unit,
+        case when capacity_unit = 'gpu_slots' then idle_capacity else 0 end as idle_slots,
+        case when capacity_unit = 'gpu_slots' then in_use_capacity else 0 end as in_use_slots,
+        case when capacity_unit = 'gpu_slots' then idle_capacity + in_use_capacity else 0 end as total_slots,
+        case when capacity_unit = 'declared' then idle_capacity + in_use_capacity else 0 end as declared_capacity,
+        is_warm,
+        price_wei_per_unit,
+        gpus
+    from classified
 )
 
 select * from final

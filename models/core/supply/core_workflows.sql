@@ -1,7 +1,13 @@
--- Loads capability offers and hardware entries; makes the workflow catalogue: the pipeline slug of
--- every (capability id, model) the network advertises.
+-- Loads capability offers, prices and hardware entries; makes the workflow catalogue: the pipeline
+-- slug of every (capability id, model) the network advertises an offer or a price for.
 with offers as (
     select capability_id, model, event_ms from stg_capability_offers
+    where capability_id is not null
+),
+
+prices as (
+    -- A price can come without an offer (BYOC capabilities are only priced, §2.9).
+    select capability_id, model, event_ms from stg_capability_prices
     where capability_id is not null
 ),
 
@@ -23,7 +29,8 @@ capability_names (capability_id, pipeline) as (
         (33, 'llm'),
         (34, 'image-to-text'),
         (35, 'live-video-to-video'),
-        (36, 'text-to-speech')
+        (36, 'text-to-speech'),
+        (37, 'byoc')
 ),
 
 reported as (
@@ -39,7 +46,7 @@ catalogue as (
         model,
         min(event_ms) as first_seen_ms,
         max(event_ms) as last_seen_ms
-    from offers
+    from (select * from offers union all select * from prices)
     group by capability_id, model
 ),
 

@@ -1,5 +1,5 @@
 -- Loads hourly node supply facts; makes network supply per hour and workflow: orchestrators, warm
--- orchestrators, GPUs, advertised and used slots, utilisation and the spread of prices.
+-- orchestrators, GPUs, idle, used and total GPU slots, declared capacity, utilisation and prices.
 with nodes as (
     select * from core_supply_offers_hourly
 ),
@@ -13,14 +13,16 @@ final as (
         count(distinct orchestrator_address) filter (where is_warm) as warm_orchestrators,
         count(*) filter (where orchestrator_address is null) as unattributed_nodes,
         cast(sum(gpus) as bigint) as gpus_advertised,
-        cast(sum(capacity_slots) as bigint) as capacity_slots,
-        cast(sum(capacity_in_use_slots) as bigint) as capacity_in_use_slots,
+        cast(sum(idle_slots) as bigint) as idle_slots,
+        cast(sum(in_use_slots) as bigint) as in_use_slots,
+        cast(sum(total_slots) as bigint) as total_slots,
+        cast(sum(declared_capacity) as bigint) as declared_capacity,
         cast(sum(offer_snapshots) as bigint) as offer_snapshots,
-        cast(sum(capacity_slot_samples) as bigint) as capacity_slot_samples,
-        cast(sum(capacity_in_use_slot_samples) as bigint) as capacity_in_use_slot_samples,
-        case when sum(capacity_slot_samples) > 0
-            then cast(sum(capacity_in_use_slot_samples) as double) / cast(sum(capacity_slot_samples) as double)
-        end as capacity_utilisation,
+        cast(sum(total_slot_samples) as bigint) as total_slot_samples,
+        cast(sum(in_use_slot_samples) as bigint) as in_use_slot_samples,
+        case when sum(total_slot_samples) > 0
+            then cast(sum(in_use_slot_samples) as double) / cast(sum(total_slot_samples) as double)
+        end as slot_utilisation,
         count(price_wei_per_unit) as price_samples,
         min(price_wei_per_unit) as price_min_wei_per_unit,
         quantile_cont(price_wei_per_unit, 0.5) as price_median_wei_per_unit,

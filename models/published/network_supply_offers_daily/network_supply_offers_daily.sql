@@ -1,5 +1,6 @@
 -- Loads hourly node supply facts; makes each orchestrator's daily offer per workflow: slots, use,
--- utilisation, GPUs and price, summed over its nodes as their last report of the day states them.
+-- utilisation, declared capacity, GPUs and price, summed over its nodes as their last report of the
+-- day states them.
 with nodes as (
     select *, cast(hour as date) as day from core_supply_offers_hourly
     where orchestrator_address is not null
@@ -23,8 +24,8 @@ sums as (
         model,
         cast(sum(offer_snapshots) as bigint) as offer_snapshots,
         cast(sum(warm_snapshots) as bigint) as warm_snapshots,
-        cast(sum(capacity_slot_samples) as bigint) as capacity_slot_samples,
-        cast(sum(capacity_in_use_slot_samples) as bigint) as capacity_in_use_slot_samples
+        cast(sum(total_slot_samples) as bigint) as total_slot_samples,
+        cast(sum(in_use_slot_samples) as bigint) as in_use_slot_samples
     from nodes
     group by day, orchestrator_address, pipeline, model
 ),
@@ -39,8 +40,10 @@ last_state as (
         model,
         count(*) as nodes,
         case when count(distinct region) = 1 then min(region) else 'multiple' end as region,
-        cast(sum(capacity_slots) as bigint) as capacity_slots,
-        cast(sum(capacity_in_use_slots) as bigint) as capacity_in_use_slots,
+        cast(sum(idle_slots) as bigint) as idle_slots,
+        cast(sum(in_use_slots) as bigint) as in_use_slots,
+        cast(sum(total_slots) as bigint) as total_slots,
+        cast(sum(declared_capacity) as bigint) as declared_capacity,
         cast(sum(gpus) as bigint) as gpus_advertised,
         bool_or(is_warm) as is_warm,
         min(price_wei_per_unit) as price_wei_per_unit
@@ -61,13 +64,15 @@ final as (
         s.offer_snapshots,
         s.warm_snapshots,
         l.gpus_advertised,
-        l.capacity_slots,
-        l.capacity_in_use_slots,
-        s.capacity_slot_samples,
-        s.capacity_in_use_slot_samples,
-        case when s.capacity_slot_samples > 0
-            then cast(s.capacity_in_use_slot_samples as double) / cast(s.capacity_slot_samples as double)
-        end as capacity_utilisation,
+        l.idle_slots,
+        l.in_use_slots,
+        l.total_slots,
+        l.declared_capacity,
+        s.total_slot_samples,
+        s.in_use_slot_samples,
+        case when s.total_slot_samples > 0
+            then cast(s.in_use_slot_samples as double) / cast(s.total_slot_samples as double)
+        end as slot_utilisation,
         l.price_wei_per_unit
     from sums as s
     join last_state as l using (day, orchestrator_address, pipeline, model)

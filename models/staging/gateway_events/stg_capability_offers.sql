@@ -1,5 +1,5 @@
 -- Loads raw network_capabilities snapshots; makes one row per capability and model an orchestrator
--- entry offers (constraints.PerCapability), with its slots, slots in use and warm flag.
+-- entry offers (constraints.PerCapability), with its idle and in-use capacity and warm flag.
 with source as (
     select json from raw_gateway_events_network_capabilities
 ),
@@ -61,9 +61,12 @@ final as (
         try_cast(capability_key as integer) as capability_id,
         model,
         event_ms,
-        -- Protobuf JSON omits zero and false values (omitempty), so an absent key means 0 / false.
-        coalesce(try_cast(constraint_json ->> 'capacity' as integer), 0) as capacity_slots,
-        coalesce(try_cast(constraint_json ->> 'capacityInUse' as integer), 0) as capacity_in_use_slots,
+        -- The fields are tagged omitempty, so an absent key means 0 / false (§2.9). go-livepeer sends
+        -- what is idle in capacity, not the total: core/ai.go ReserveAICapability decrements it per
+        -- job, server/rpc.go setLiveAICapacity sets it to the idle live containers and capacityInUse
+        -- to the busy ones. A fully busy node sends capacityInUse alone.
+        coalesce(try_cast(constraint_json ->> 'capacity' as bigint), 0) as idle_capacity,
+        coalesce(try_cast(constraint_json ->> 'capacityInUse' as bigint), 0) as in_use_capacity,
         coalesce(try_cast(constraint_json ->> 'warm' as boolean), false) as is_warm,
         constraint_json ->> 'runnerVersion' as runner_version
     from models

@@ -50,7 +50,8 @@ typed as (
         event_ms,
         try_cast(price ->> 'capability' as integer) as capability_id,
         coalesce(price ->> 'constraint', '') as model,
-        try_cast(price ->> 'pricePerUnit' as decimal(38, 0)) as price_per_unit_wei,
+        -- omitempty: an absent pricePerUnit is a price of 0.
+        coalesce(try_cast(price ->> 'pricePerUnit' as decimal(38, 0)), 0) as price_per_unit_wei,
         -- omitempty: an absent pixelsPerUnit is 0, which leaves the price undefined, not free.
         coalesce(try_cast(price ->> 'pixelsPerUnit' as decimal(38, 0)), 0) as pixels_per_unit
     from prices
