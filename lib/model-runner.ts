@@ -108,7 +108,7 @@ const jsonRows = (rows: Record<string, unknown>[]): Record<string, unknown>[] =>
   JSON.parse(JSON.stringify(rows, (_k, v) => (typeof v === 'bigint' ? (Number.isSafeInteger(Number(v)) ? Number(v) : String(v)) : v)));
 
 /** Offending rows shown per failing test: enough to see the pattern, small enough to print. */
-export const SAMPLE_ROWS = 3;
+const SAMPLE_ROWS = 3;
 
 async function runTests(conn: Awaited<ReturnType<typeof openSession>>['conn'], m: Model): Promise<TestResult[]> {
   const c = m.contract;
@@ -141,9 +141,8 @@ async function runTests(conn: Awaited<ReturnType<typeof openSession>>['conn'], m
 export const blocking = (tests: TestResult[]) => tests.filter((t) => !t.passed && t.severity === 'error');
 
 /**
- * Builds one model and runs its contract tests. A failing `error` test leaves nothing written (and
- * removes the model's previous build, so nothing downstream reads stale data) and returns the
- * failure; a query that does not run throws.
+ * Builds one model and runs its contract tests. A failing `error` test writes nothing and returns
+ * the failure (buildAll removes the model's previous build); a query that does not run throws.
  */
 export async function buildModel(m: Model, all: Map<string, Model>, opts: BuildOptions): Promise<BuiltModel | FailedModel> {
   const started = Date.now();
@@ -186,7 +185,6 @@ export async function buildModel(m: Model, all: Map<string, Model>, opts: BuildO
     const tests = await runTests(conn, m);
     if (blocking(tests).length > 0) {
       session.close();
-      await rm(out, { force: true });
       return { name: m.contract.name, layer: m.contract.layer, tests };
     }
     // Row order is part of the bytes; the model's final ORDER BY fixes it, so COPY keeps it.
@@ -217,8 +215,7 @@ export function withDependencies(models: Model[], names: string[]): Set<string> 
   return out;
 }
 
-export const BUILD_REPORT = 'report.json';
-const reportPath = (dataDir: string) => join(dataDir, 'build', BUILD_REPORT);
+const reportPath = (dataDir: string) => join(dataDir, 'build', 'report.json');
 
 /** The last build's report, or undefined when nothing was built in this data folder. */
 export function readBuildReport(dataDir: string): BuildReport | undefined {
@@ -262,6 +259,7 @@ export async function buildAll(opts: BuildOptions, only?: string[]): Promise<Bui
       opts.log.info('model built', { model: name, layer: b.layer, rows: b.rows, tests: b.tests.length, warnings: warned.length, duration_ms: b.duration_ms });
       report.built.push(b);
     } else {
+      // Its previous build goes too, so nothing reads data this build could not vouch for.
       await rm(buildPath(opts.dataDir, m), { force: true });
       opts.log.error('model failed', { model: name, ...(b.error ? { error: b.error } : { failed: blocking(b.tests).map((t) => ({ test: t.test, detail: t.detail, sample: t.sample })) }) });
       report.failed.push(b);
