@@ -3,7 +3,7 @@
 // SQL file that creates DuckDB views over every latest release.
 import type { ColumnContract } from '../lib/contracts.ts';
 import { openSession, queryRows, sqlIdent, sqlString } from '../lib/duckdb.ts';
-import type { Descriptor, ReleaseManifest, SchemaColumn } from './publish.ts';
+import type { Check, Descriptor, HeldBackDataset, ReleaseManifest, SchemaColumn, SourceCoverage } from './publish.ts';
 
 const FRICTIONLESS_TYPE: [RegExp, string][] = [
   [/^(BIGINT|INTEGER|SMALLINT|TINYINT|HUGEINT|UBIGINT|UINTEGER)$/, 'integer'],
@@ -45,23 +45,30 @@ export function datapackage(desc: Descriptor, m: Pick<ReleaseManifest, 'release_
 export interface QualityReport {
   dataset_id: string;
   release_id: string;
-  checks: { test: string; passed: boolean }[];
+  checks: Check[];
+  /** Per raw source behind the dataset: present, or absent (no endpoint configured) with the variables to set. */
+  source_coverage: SourceCoverage[];
+  /** Datasets the same publish held back (a failing error test, or only absent sources); their latest release is older. */
+  held_back: HeldBackDataset[];
   drift: { previous_release_id: string | null; previous_rows: number | null; rows: number; change_pct: number | null };
   freshness: { source: string; entity: string; watermark: string | null; lag_hours: number | null }[];
   coverage: { orchestrators_in_release: number | null; orchestrators_known: number | null; share: number | null };
 }
 
-/** Data-quality report: build checks, row-count drift against the previous release, freshness, coverage. */
+/** Data-quality report: build checks, source coverage, hold-backs, row-count drift against the previous release, freshness, coverage. */
 export function qualityReport(
-  m: Pick<ReleaseManifest, 'dataset_id' | 'release_id' | 'row_count' | 'checks' | 'sources' | 'window'>,
+  m: Pick<ReleaseManifest, 'dataset_id' | 'release_id' | 'row_count' | 'checks' | 'sources' | 'window' | 'source_coverage'>,
   previous: { release_id: string; row_count: number } | undefined,
   coverage: { inRelease: number | null; known: number | null },
+  heldBack: HeldBackDataset[],
 ): QualityReport {
   const end = Date.parse(m.window.to);
   return {
     dataset_id: m.dataset_id,
     release_id: m.release_id,
     checks: m.checks,
+    source_coverage: m.source_coverage,
+    held_back: heldBack,
     drift: {
       previous_release_id: previous?.release_id ?? null,
       previous_rows: previous?.row_count ?? null,

@@ -7,12 +7,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { discoverModels, type Model } from '../lib/contracts.ts';
+import { ancestors, discoverModels, rawSources, type Model } from '../lib/contracts.ts';
 import { openSession, queryRows, sqlIdent, sqlString } from '../lib/duckdb.ts';
 import { UserError } from '../lib/errors.ts';
 import { sha256, stableJson } from '../lib/hash.ts';
 import type { Logger } from '../lib/log.ts';
-import { buildPath, type BuiltModel } from '../lib/model-runner.ts';
+import { blocking, buildPath, type BuildReport, type BuiltModel, type TestResult } from '../lib/model-runner.ts';
 import { openStore, type ObjectStore } from '../lib/objects.ts';
 import type { S3Settings } from '../lib/config.ts';
 import { iso, isoDay, ms, type Window } from '../lib/time.ts';
@@ -54,7 +54,10 @@ export interface ReleaseManifest {
   license: string;
   grain: string;
   sources: { source: string; entity: string; partitions: number; rows: number; watermark: string | null }[];
-  checks: { test: string; passed: boolean }[];
+  /** Every contract test of the model; a failed one here has severity warn (an error holds the release back). */
+  checks: Check[];
+  /** Each raw source the dataset is computed from (through the model DAG), and whether it was configured. */
+  source_coverage: SourceCoverage[];
   commit: string;
   /** Objects beside the data: datapackage.json, quality.json, summary.json (verified like the data). */
   attachments: { path: string; bytes: number; sha256: string }[];
@@ -62,6 +65,37 @@ export interface ReleaseManifest {
   metric_semantics: Record<string, number>;
   /** The release this one is recomputed from, and how. */
   recompute?: { from: string; release_id: string; manifest: string; sql: string };
+}
+
+export interface Check {
+  /** The model that ran the test: the dataset's own, or one it reads (those only when failed, with severity warn). */
+  model: string;
+  test: string;
+  passed: boolean;
+  severity: 'error' | 'warn';
+  /** What failed (counts, never rows). */
+  detail?: string;
+}
+
+/** A source whose endpoint is not configured in a real-network run, and the variables that would configure it. */
+export interface AbsentSource {
+  source: string;
+  variables: string[];
+}
+
+export type SourceCoverage = { source: string; status: 'present' } | { source: string; status: 'source absent'; variables: string[] };
+
+/** A dataset not released by this publish, and why; its previous latest release stays as it was. */
+export interface HeldBackDataset {
+  dataset: string;
+  model: string;
+  window: { from: string; to: string };
+  reason: 'contract test failed' | 'source absent';
+  /** The failing `error` tests behind it: its own model's, or those of a model it reads. */
+  failed_tests: { model: string; test: string; detail: string }[];
+  sources_absent: AbsentSource[];
+  /** The release latest.json still names, or null when the dataset has never been released. */
+  latest_release_id: string | null;
 }
 
 export interface CatalogEntry {
@@ -171,10 +205,20 @@ export interface PublishOptions {
   store?: ObjectStore;
   s3?: S3Settings;
   window: Window;
-  built: BuiltModel[];
+  /** The build being released (data/build/report.json): which models were built, failed or held back. */
+  build: BuildReport;
+  /** Sources with no endpoint in this run; a dataset reading nothing else is held back. */
+  absentSources?: AbsentSource[];
+  /** Sources read from the repository rather than the network (no endpoint to be absent). */
+  localSources?: string[];
   log: Logger;
   modelsDir?: string;
   datasetsDir?: string;
+}
+
+export interface PublishResult {
+  published: Published[];
+  held_back: HeldBackDataset[];
 }
 
 export interface Published {
@@ -188,20 +232,115 @@ export interface Published {
   created: boolean;
 }
 
-export async function publishAll(opts: PublishOptions): Promise<Published[]> {
+/**
+ * A release's checks: every test of its model, then the failed (warn) tests of the models it reads,
+ * so a value flagged upstream (e.g. in staging) is visible on the dataset it reaches.
+ */
+function checksOf(report: BuildReport, built: BuiltModel, models: Model[]): Check[] {
+  const check = (t: TestResult): Check => ({ model: t.model, test: t.test, passed: t.passed, severity: t.severity, ...(t.passed ? {} : { detail: t.detail }) });
+  const above = ancestors(models, built.name);
+  const upstream = report.built.filter((b) => above.has(b.name)).flatMap((b) => b.tests.filter((t) => !t.passed));
+  return [...built.tests, ...upstream].map(check);
+}
+
+/** What the failing tests of a model (or of the failed models above it) were, from the build report. */
+function failedTestsBehind(report: BuildReport, model: string): HeldBackDataset['failed_tests'] | undefined {
+  const failed = report.failed.find((f) => f.name === model);
+  const upstream = report.held_back.find((h) => h.name === model)?.upstream;
+  const causes = failed ? [failed] : upstream ? report.failed.filter((f) => upstream.includes(f.name)) : [];
+  if (!failed && !upstream) return undefined;
+  return causes.flatMap((f) => (f.error ? [{ model: f.name, test: 'query runs', detail: f.error }] : blocking(f.tests).map((t) => ({ model: f.name, test: t.test, detail: t.detail ?? '' }))));
+}
+
+interface Planned {
+  desc: Descriptor;
+  model: Model;
+  path: string;
+  built: BuiltModel;
+  schema: SchemaColumn[];
+  coverage: SourceCoverage[];
+}
+
+/**
+ * Decides, before anything is written, what this publish releases and what it holds back. A dataset
+ * is held back when its model failed an `error` test or reads one that did, when it is recomputed
+ * from a held-back dataset, or when every network source it reads is absent (an empty release would
+ * read as "no activity" and would replace the last real one as latest). Anything else that stops a
+ * dataset (not built for this window, schema without its version bump) stops the whole publish.
+ */
+async function plan(opts: PublishOptions, models: Map<string, Model>, store: ObjectStore): Promise<{ ready: Planned[]; heldBack: HeldBackDataset[] }> {
+  const window = { from: iso(opts.window.from), to: iso(opts.window.to) };
+  const report = opts.build;
+  if (report.window.from !== window.from || report.window.to !== window.to) {
+    throw new UserError(`the last build covers ${report.window.from} to ${report.window.to}, not the release window ${window.from} to ${window.to}`, 'build and release the same window: `lpdata build --from D --to D`, then `lpdata release --from D --to D`');
+  }
+  const absent = new Map((opts.absentSources ?? []).map((a) => [a.source, a]));
+  const local = new Set(opts.localSources ?? []);
+  const problems: string[] = [];
+  const ready: Planned[] = [];
+  const heldBack: HeldBackDataset[] = [];
+  for (const desc of inDependencyOrder(loadDescriptors(opts.datasetsDir))) {
+    const model = models.get(desc.model);
+    if (!model || model.contract.layer !== 'published') {
+      problems.push(`dataset ${desc.id} names model ${desc.model}, which is not a published model (point \`model:\` at a model under models/published/)`);
+      continue;
+    }
+    const sources = rawSources([...models.values()], desc.model);
+    const coverage: SourceCoverage[] = sources.map((source) => {
+      const a = absent.get(source);
+      return a ? { source, status: 'source absent', variables: a.variables } : { source, status: 'present' };
+    });
+    const network = sources.filter((x) => !local.has(x));
+    const sourcesAbsent = network.flatMap((x) => (absent.has(x) ? [absent.get(x)!] : []));
+    const failedTests = failedTestsBehind(report, desc.model);
+    const from = desc.recompute ? heldBack.find((h) => h.dataset === desc.recompute!.from) : undefined;
+    const hold = (reason: HeldBackDataset['reason'], failed_tests: HeldBackDataset['failed_tests'], sources_absent: AbsentSource[]) => async () =>
+      heldBack.push({ dataset: desc.id, model: desc.model, window, reason, failed_tests, sources_absent, latest_release_id: (await previousRelease(store, desc.id))?.release_id ?? null });
+    if (failedTests) await hold('contract test failed', failedTests, sourcesAbsent)();
+    else if (from) await hold(from.reason, from.failed_tests, from.sources_absent)();
+    else if (network.length > 0 && sourcesAbsent.length === network.length) await hold('source absent', [], sourcesAbsent)();
+    else {
+      const built = report.built.find((b) => b.name === desc.model);
+      const path = buildPath(opts.dataDir, model);
+      if (!built || !existsSync(path)) {
+        problems.push(`dataset ${desc.id}: model ${desc.model} has not been built for ${window.from} to ${window.to} (run \`lpdata build\` for this window)`);
+        continue;
+      }
+      const schema = await parquetSchema(path);
+      try {
+        checkSchema(desc, schema, opts.datasetsDir);
+      } catch (err) {
+        problems.push(err instanceof Error ? err.message : String(err));
+        continue;
+      }
+      ready.push({ desc, model, path, built, schema, coverage });
+    }
+  }
+  if (problems.length > 0) throw new UserError(`nothing was published; ${problems.length} dataset(s) cannot be released:\n${problems.map((p) => `  - ${p}`).join('\n')}`, 'fix the problems above and release again');
+  return { ready, heldBack };
+}
+
+/**
+ * Releases every dataset the build allows, and records in catalog.json (and in each new release's
+ * quality.json) which datasets were held back and why. Nothing is written when a dataset cannot be
+ * released for a reason other than a hold-back.
+ */
+export async function publishAll(opts: PublishOptions): Promise<PublishResult> {
   const store = opts.store ?? (await openStore(opts.storeUri, opts.s3));
   const models = new Map<string, Model>(discoverModels(opts.modelsDir ?? MODELS_DIR).map((m) => [m.contract.name, m]));
+  const { ready, heldBack } = await plan(opts, models, store);
   const out: Published[] = [];
   const latestParts: { id: string; manifestKey: string; files: string[] }[] = [];
   const releaseOf = new Map<string, Published>();
   const registry = allMetrics(loadRegistry(METRICS_DIR));
-  for (const desc of inDependencyOrder(loadDescriptors(opts.datasetsDir))) {
-    const model = models.get(desc.model);
-    if (!model || model.contract.layer !== 'published') throw new UserError(`dataset ${desc.id} names model ${desc.model}, which is not a published model`, 'point `model:` at a model under models/published/');
-    const path = buildPath(opts.dataDir, model);
-    if (!existsSync(path)) throw new UserError(`dataset ${desc.id}: ${path} has not been built`, 'run `lpdata build` first');
-    const schema = await parquetSchema(path);
-    checkSchema(desc, schema, opts.datasetsDir);
+  for (const h of heldBack) {
+    opts.log.warn('dataset held back', { dataset: h.dataset, reason: h.reason, failed_tests: h.failed_tests, sources_absent: h.sources_absent, latest_release_id: h.latest_release_id });
+    // Its last release stays readable through views.sql, as latest.json still names it.
+    const latest = await readJson<{ manifest: string }>(store, `${h.dataset}/latest.json`);
+    const m = latest && (await readJson<ReleaseManifest>(store, `${h.dataset}/${latest.manifest}`));
+    if (latest && m) latestParts.push({ id: h.dataset, manifestKey: `${h.dataset}/${latest.manifest}`, files: m.files.map((f) => f.path) });
+  }
+  for (const { desc, model, path, built: builtModel, schema, coverage } of ready) {
     const parts = await releaseParts(path, desc.partition_by);
     // The release id names the content: every part's hash, in path order.
     const digest = sha256(parts.map((p) => `${p.path} ${p.sha256}`).join('\n'));
@@ -209,7 +348,6 @@ export async function publishAll(opts: PublishOptions): Promise<Published[]> {
     const major = desc.version.split('.')[0];
     const prefix = `${desc.id}/v${major}/${releaseId}`;
     const manifestKey = `${prefix}/manifest.json`;
-    const builtModel = opts.built.find((b) => b.name === desc.model);
     const rows = parts.reduce((n, p) => n + p.rows, 0);
     let created = false;
     const existing = await readJson<ReleaseManifest>(store, manifestKey);
@@ -235,7 +373,8 @@ export async function publishAll(opts: PublishOptions): Promise<Published[]> {
         license: desc.license,
         grain: desc.grain,
         sources: await sourceFigures(opts.dataDir, desc),
-        checks: (builtModel?.tests ?? []).map((t) => ({ test: t.test, passed: t.passed })),
+        checks: checksOf(opts.build, builtModel, [...models.values()]),
+        source_coverage: coverage,
         commit: producingCommit(),
         metric_semantics: Object.fromEntries(registry.filter((m) => m.datasets.includes(desc.id)).map((m) => [m.id, m.semantics_version])),
         ...(desc.recompute && source ? { recompute: { from: desc.recompute.from, release_id: source.release_id, manifest: source.manifestKey, sql: desc.recompute.sql.trim() } } : {}),
@@ -246,7 +385,7 @@ export async function publishAll(opts: PublishOptions): Promise<Published[]> {
       const attachments: ReleaseManifest['attachments'] = [];
       for (const [name, body] of [
         ['datapackage.json', datapackage(desc, manifest, model.contract)],
-        ['quality.json', qualityReport(manifest, previous, { inRelease: await orchestratorsIn(path, schema), known })],
+        ['quality.json', qualityReport(manifest, previous, { inRelease: await orchestratorsIn(path, schema), known }, heldBack)],
         ['summary.json', { dataset_id: desc.id, release_id: releaseId, window: manifest.window, ...(await summary(path, schema, metricCols)) }],
       ] as const) {
         const text = stableJson(body) + '\n';
@@ -265,10 +404,18 @@ export async function publishAll(opts: PublishOptions): Promise<Published[]> {
     releaseOf.set(desc.id, published);
     out.push(published);
   }
+  await recordHeldBack(store, heldBack);
+  latestParts.sort((a, b) => a.id.localeCompare(b.id));
   await store.put('views.sql', viewsSql(latestParts));
   // The metric registry travels with the data, so readers (and the site) need only the store.
   await store.put('metrics.json', stableJson({ metrics: allMetrics(loadRegistry(METRICS_DIR)) }) + '\n');
-  return out;
+  return { published: out, held_back: heldBack };
+}
+
+/** catalog.json's `held_back`: the datasets the latest publish did not release, and why (replaced by every publish). */
+async function recordHeldBack(store: ObjectStore, heldBack: HeldBackDataset[]): Promise<void> {
+  const catalog = (await readJson<{ datasets: CatalogEntry[]; held_back?: HeldBackDataset[] }>(store, 'catalog.json')) ?? { datasets: [] };
+  await store.put('catalog.json', stableJson({ ...catalog, held_back: heldBack }) + '\n');
 }
 
 /** Datasets recomputed from another are released after it, so their manifest can name its release. */

@@ -1,19 +1,31 @@
 // The whole flow for one window: ingest every selected job, build the models, release the
-// datasets, build the site. A failure stops the run before anything is published.
+// datasets, build the site. A model failing an `error` contract test holds back itself, what reads
+// it and the datasets they feed; everything else is built and released (see jobs/outcome.ts).
 import type { Config } from '../lib/config.ts';
+import { UserError } from '../lib/errors.ts';
 import type { Logger } from '../lib/log.ts';
 import { MODELS_DIR } from '../lib/paths.ts';
-import { buildAll, type BuiltModel } from '../lib/model-runner.ts';
+import { buildAll, readBuildReport, type BuildReport } from '../lib/model-runner.ts';
 import { iso, type Window } from '../lib/time.ts';
 import { announce } from '../datasets/github-release.ts';
-import { publishAll, type Published } from '../datasets/publish.ts';
+import { publishAll, type PublishResult } from '../datasets/publish.ts';
 import type { Job, JobResult } from './job.ts';
+import { absentSources, LOCAL_SOURCES } from './registry.ts';
 
+/**
+ * Runs the jobs in order. Jobs of a source with no endpoint in a real-network run are skipped with
+ * one warning per source naming the variable to set; the datasets reading it say "source absent".
+ */
 export async function ingest(jobs: Job[], config: Config, window: Window, log: Logger, fetchedAt?: Date): Promise<JobResult[]> {
+  const absent = absentSources(config).filter((a) => jobs.some((j) => j.source === a.source));
+  for (const a of absent) {
+    log.warn('source absent: no endpoint, its jobs are skipped and the datasets that read it are marked "source absent"', { source: a.source, set: a.variables, jobs: jobs.filter((j) => j.source === a.source).map((j) => j.name) });
+  }
+  const present = jobs.filter((j) => !absent.some((a) => a.source === j.source));
   const results: JobResult[] = [];
-  for (const [i, job] of jobs.entries()) {
+  for (const [i, job] of present.entries()) {
     const l = log.child({ job: job.name });
-    l.info('job started', { step: `${i + 1}/${jobs.length}`, window: { from: iso(window.from), to: iso(window.to) } });
+    l.info('job started', { step: `${i + 1}/${present.length}`, window: { from: iso(window.from), to: iso(window.to) } });
     try {
       const r = await job.run({ config, window, log: l, fetchedAt });
       l.info('job finished', { read: r.read, rows: r.rows, quarantined: r.quarantined, bytes: r.bytes, partitions: r.manifests.length, duration_ms: r.duration_ms, up_to_date: r.upToDate ?? false });
@@ -25,12 +37,16 @@ export async function ingest(jobs: Job[], config: Config, window: Window, log: L
   return results;
 }
 
-export async function buildModels(config: Config, window: Window, log: Logger, only?: string[]): Promise<BuiltModel[]> {
+/** Builds the models (all, or the named ones and what they read); the report is also kept in data/build/report.json. */
+export async function buildModels(config: Config, window: Window, log: Logger, only?: string[]): Promise<BuildReport> {
   return buildAll({ modelsDir: MODELS_DIR, dataDir: config.dataDir, window, hashKey: config.hashKey, log }, only);
 }
 
-export async function release(config: Config, window: Window, built: BuiltModel[], log: Logger): Promise<Published[]> {
-  const published = await publishAll({ dataDir: config.dataDir, storeUri: config.store, s3: config.s3, window, built, log });
-  if (config.github) await announce(config.github, published, log);
-  return published;
+/** Releases what the last build (data/build/report.json) allows, holding back what it failed. */
+export async function release(config: Config, window: Window, log: Logger): Promise<PublishResult> {
+  const build = readBuildReport(config.dataDir);
+  if (!build) throw new UserError(`nothing has been built in ${config.dataDir} (no build/report.json)`, 'run `lpdata build` first');
+  const result = await publishAll({ dataDir: config.dataDir, storeUri: config.store, s3: config.s3, window, build, absentSources: absentSources(config), localSources: LOCAL_SOURCES, log });
+  if (config.github) await announce(config.github, result.published, log);
+  return result;
 }

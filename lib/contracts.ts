@@ -22,6 +22,9 @@ export interface ColumnContract {
 /** A raw snapshot, another model, or a table from the metric registry (`thresholds`). */
 export type InputRef = { raw: string } | { model: string } | { registry: 'thresholds' };
 
+/** What a failing contract test does: `error` holds the model and its descendants back; `warn` only records it. */
+export type Severity = 'error' | 'warn';
+
 export interface ModelContract {
   name: string;
   layer: Layer;
@@ -32,8 +35,12 @@ export interface ModelContract {
   tests?: {
     not_null?: string[];
     accepted_values?: Record<string, (string | number | boolean)[]>;
-    /** Other checks as SQL returning offending rows; each must return none. */
-    expect_no_rows?: { name: string; sql: string }[];
+    /**
+     * Other checks as SQL returning offending rows; each must return none. `severity: warn` (as in
+     * dbt) records a failure without holding the model back: for range and plausibility checks,
+     * where an offending row is a fact about the network rather than a bug of ours.
+     */
+    expect_no_rows?: { name: string; sql: string; severity?: Severity }[];
   };
   /** Published models only: the dataset they become. */
   dataset?: string;
@@ -74,6 +81,10 @@ export function loadContract(path: string, layer: Layer): ModelContract {
   const pk = doc.primary_key as string[];
   if (!Array.isArray(pk) || pk.length === 0) fail(path, 'has no primary_key', 'list the columns that identify a row');
   for (const k of pk) if (!columns.some((c) => c.name === k)) fail(path, `primary key column ${k} is not a declared column`, 'declare it under columns');
+  const tests = doc.tests as ModelContract['tests'];
+  for (const t of tests?.expect_no_rows ?? []) {
+    if (t.severity !== undefined && t.severity !== 'error' && t.severity !== 'warn') fail(path, `test "${t.name}" has severity "${t.severity}"`, 'use severity: error (the default) or warn');
+  }
   return { ...(doc as object), layer } as ModelContract;
 }
 
@@ -130,6 +141,47 @@ export function buildOrder(models: Model[]): Model[] {
   };
   for (const m of [...models].sort((a, b) => a.contract.name.localeCompare(b.contract.name))) visit(m);
   return order;
+}
+
+/** Every model that reads one of `names`, directly or through other models (the names excluded). */
+export function descendants(models: Model[], names: Iterable<string>): Set<string> {
+  const readers = new Map<string, string[]>();
+  for (const m of models) for (const i of m.contract.inputs) if ('model' in i && i.model) readers.set(i.model, [...(readers.get(i.model) ?? []), m.contract.name]);
+  const roots = new Set(names);
+  const out = new Set<string>();
+  const visit = (n: string) => {
+    for (const r of readers.get(n) ?? []) {
+      if (out.has(r) || roots.has(r)) continue;
+      out.add(r);
+      visit(r);
+    }
+  };
+  roots.forEach(visit);
+  return out;
+}
+
+/** Every model `name` reads, directly or through other models (`name` excluded). */
+export function ancestors(models: Model[], name: string): Set<string> {
+  const byName = new Map(models.map((m) => [m.contract.name, m]));
+  const out = new Set<string>();
+  const visit = (n: string) => {
+    for (const i of byName.get(n)?.contract.inputs ?? []) {
+      if (!('model' in i) || !i.model || out.has(i.model)) continue;
+      out.add(i.model);
+      visit(i.model);
+    }
+  };
+  visit(name);
+  return out;
+}
+
+/** The raw sources (`<source>` of `- raw: <source>/<entity>`) a model reads, through every model below it, sorted. */
+export function rawSources(models: Model[], name: string): string[] {
+  const sources = new Set<string>();
+  for (const m of models.filter((x) => x.contract.name === name || ancestors(models, name).has(x.contract.name))) {
+    for (const i of m.contract.inputs) if ('raw' in i) sources.add(i.raw.split('/')[0]!);
+  }
+  return [...sources].sort();
 }
 
 /** The view name a raw input is exposed under: raw_<source>_<entity>. */

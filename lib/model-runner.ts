@@ -2,9 +2,9 @@
 // the files of the inputs it declares and the one file it writes; run parameters (the window, the
 // hashing key) are bound as variables, so no model reads the clock.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildOrder, discoverModels, rawViewName, type Model } from './contracts.ts';
+import { buildOrder, descendants, discoverModels, rawViewName, type Model, type Severity } from './contracts.ts';
 import { openSession, queryRows, sqlIdent, sqlString } from './duckdb.ts';
 import { UserError } from './errors.ts';
 import type { Logger } from './log.ts';
@@ -28,7 +28,10 @@ export interface TestResult {
   model: string;
   test: string;
   passed: boolean;
+  severity: Severity;
   detail?: string;
+  /** A few offending rows, for the person fixing it; kept in the build report, never published. */
+  sample?: Record<string, unknown>[];
 }
 
 export interface BuiltModel {
@@ -38,6 +41,31 @@ export interface BuiltModel {
   rows: number;
   duration_ms: number;
   tests: TestResult[];
+}
+
+/** A model with a failing `error` test, or whose query did not run: nothing of it is written. */
+export interface FailedModel {
+  name: string;
+  layer: string;
+  tests: TestResult[];
+  /** The query's own error, when it failed before its tests could run. */
+  error?: string;
+}
+
+/** A model not built because a model it reads, directly or not, failed. */
+export interface HeldBackModel {
+  name: string;
+  layer: string;
+  /** The failed models it depends on. */
+  upstream: string[];
+}
+
+/** What one `lpdata build` did, kept as data/build/report.json so a later `lpdata release` knows. */
+export interface BuildReport {
+  window: { from: string; to: string };
+  built: BuiltModel[];
+  failed: FailedModel[];
+  held_back: HeldBackModel[];
 }
 
 /** The registry's health thresholds as a view: metric, direction, healthy, degraded, unit. */
@@ -75,6 +103,13 @@ export function rawFiles(dataDir: string, ref: string, window: Window): string[]
   return files;
 }
 
+/** Rows in a sample, as JSON can hold them (BIGINT beyond 2^53 as text). */
+const jsonRows = (rows: Record<string, unknown>[]): Record<string, unknown>[] =>
+  JSON.parse(JSON.stringify(rows, (_k, v) => (typeof v === 'bigint' ? (Number.isSafeInteger(Number(v)) ? Number(v) : String(v)) : v)));
+
+/** Offending rows shown per failing test: enough to see the pattern, small enough to print. */
+const SAMPLE_ROWS = 3;
+
 async function runTests(conn: Awaited<ReturnType<typeof openSession>>['conn'], m: Model): Promise<TestResult[]> {
   const c = m.contract;
   const results: TestResult[] = [];
@@ -82,27 +117,34 @@ async function runTests(conn: Awaited<ReturnType<typeof openSession>>['conn'], m
   const cols = await queryRows<{ column_name: string; column_type: string }>(conn, `DESCRIBE result`);
   const got = cols.map((x) => `${x.column_name} ${x.column_type}`).join(', ');
   const want = c.columns.map((x) => `${x.name} ${x.type.toUpperCase()}`).join(', ');
-  results.push({ model: name, test: 'columns match contract', passed: got === want, detail: got === want ? undefined : `built: ${got}\ncontract: ${want}` });
+  results.push({ model: name, test: 'columns match contract', passed: got === want, severity: 'error', detail: got === want ? undefined : `built: ${got}\ncontract: ${want}` });
+  // Every other test is a query for offending rows: counted, and a few kept when there are any.
+  const offending = async (test: string, severity: Severity, sql: string, what: (n: number) => string) => {
+    const n = Number((await queryRows<{ n: bigint }>(conn, `SELECT count(*) AS n FROM (${sql})`))[0]!.n);
+    const sample = n > 0 ? jsonRows(await queryRows(conn, `SELECT * FROM (${sql}) LIMIT ${SAMPLE_ROWS}`)) : undefined;
+    results.push({ model: name, test, passed: n === 0, severity, detail: what(n), ...(sample ? { sample } : {}) });
+  };
   const key = c.primary_key.map(sqlIdent).join(', ');
-  const dup = await queryRows<{ n: bigint }>(conn, `SELECT count(*) AS n FROM (SELECT ${key} FROM result GROUP BY ALL HAVING count(*) > 1)`);
-  results.push({ model: name, test: `unique (${c.primary_key.join(', ')})`, passed: Number(dup[0]!.n) === 0, detail: `${dup[0]!.n} duplicated keys` });
+  await offending(`unique (${c.primary_key.join(', ')})`, 'error', `SELECT ${key}, count(*) AS copies FROM result GROUP BY ALL HAVING count(*) > 1`, (n) => `${n} duplicated keys`);
   for (const col of c.tests?.not_null ?? []) {
-    const n = await queryRows<{ n: bigint }>(conn, `SELECT count(*) AS n FROM result WHERE ${sqlIdent(col)} IS NULL`);
-    results.push({ model: name, test: `not_null ${col}`, passed: Number(n[0]!.n) === 0, detail: `${n[0]!.n} nulls` });
+    await offending(`not_null ${col}`, 'error', `SELECT * FROM result WHERE ${sqlIdent(col)} IS NULL`, (n) => `${n} nulls`);
   }
   for (const [col, values] of Object.entries(c.tests?.accepted_values ?? {})) {
     const list = values.map((v) => (typeof v === 'string' ? sqlString(v) : String(v))).join(', ');
-    const n = await queryRows<{ n: bigint }>(conn, `SELECT count(*) AS n FROM result WHERE ${sqlIdent(col)} IS NOT NULL AND ${sqlIdent(col)} NOT IN (${list})`);
-    results.push({ model: name, test: `accepted_values ${col}`, passed: Number(n[0]!.n) === 0, detail: `${n[0]!.n} rows outside [${list}]` });
+    await offending(`accepted_values ${col}`, 'error', `SELECT * FROM result WHERE ${sqlIdent(col)} IS NOT NULL AND ${sqlIdent(col)} NOT IN (${list})`, (n) => `${n} rows outside [${list}]`);
   }
-  for (const t of c.tests?.expect_no_rows ?? []) {
-    const n = await queryRows<{ n: bigint }>(conn, `SELECT count(*) AS n FROM (${t.sql})`);
-    results.push({ model: name, test: t.name, passed: Number(n[0]!.n) === 0, detail: `${n[0]!.n} offending rows` });
-  }
+  for (const t of c.tests?.expect_no_rows ?? []) await offending(t.name, t.severity ?? 'error', t.sql, (n) => `${n} offending rows`);
   return results;
 }
 
-export async function buildModel(m: Model, all: Map<string, Model>, opts: BuildOptions): Promise<BuiltModel> {
+/** Tests that hold a model back: failed, with severity error. */
+export const blocking = (tests: TestResult[]) => tests.filter((t) => !t.passed && t.severity === 'error');
+
+/**
+ * Builds one model and runs its contract tests. A failing `error` test writes nothing and returns
+ * the failure (buildAll removes the model's previous build); a query that does not run throws.
+ */
+export async function buildModel(m: Model, all: Map<string, Model>, opts: BuildOptions): Promise<BuiltModel | FailedModel> {
   const started = Date.now();
   const out = buildPath(opts.dataDir, m);
   const tmp = `${out}.tmp-${process.pid}`;
@@ -141,12 +183,9 @@ export async function buildModel(m: Model, all: Map<string, Model>, opts: BuildO
     if (m.contract.inputs.some((i) => 'registry' in i)) await conn.run(thresholdsView(opts.metricsDir));
     await conn.run(`CREATE TABLE result AS ${m.sql.trim().replace(/;\s*$/, '')}`);
     const tests = await runTests(conn, m);
-    const failed = tests.filter((t) => !t.passed);
-    if (failed.length > 0) {
-      throw new UserError(
-        `model ${m.contract.name} failed ${failed.length} contract test(s):\n` + failed.map((t) => `  - ${t.test}: ${t.detail}`).join('\n'),
-        `fix ${m.sqlPath} or its contract ${m.contractPath}`,
-      );
+    if (blocking(tests).length > 0) {
+      session.close();
+      return { name: m.contract.name, layer: m.contract.layer, tests };
     }
     // Row order is part of the bytes; the model's final ORDER BY fixes it, so COPY keeps it.
     await conn.run(`COPY (SELECT * FROM result) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd)`);
@@ -176,7 +215,22 @@ export function withDependencies(models: Model[], names: string[]): Set<string> 
   return out;
 }
 
-export async function buildAll(opts: BuildOptions, only?: string[]): Promise<BuiltModel[]> {
+const reportPath = (dataDir: string) => join(dataDir, 'build', 'report.json');
+
+/** The last build's report, or undefined when nothing was built in this data folder. */
+export function readBuildReport(dataDir: string): BuildReport | undefined {
+  const p = reportPath(dataDir);
+  return existsSync(p) ? (JSON.parse(readFileSync(p, 'utf8')) as BuildReport) : undefined;
+}
+
+/**
+ * Builds every model (or the named ones and what they read) in dependency order. A model whose
+ * `error` test fails, or whose query does not run, is held back with everything that reads it,
+ * directly or not (their previous builds removed); every other model is built. The report is
+ * returned and written to data/build/report.json, merged with the previous report of the same
+ * window for the models this build did not touch.
+ */
+export async function buildAll(opts: BuildOptions, only?: string[]): Promise<BuildReport> {
   const models = discoverModels(opts.modelsDir);
   const problems = checkLayers(models);
   if (problems.length > 0) {
@@ -184,12 +238,54 @@ export async function buildAll(opts: BuildOptions, only?: string[]): Promise<Bui
   }
   const all = new Map(models.map((m) => [m.contract.name, m]));
   const wanted = only ? withDependencies(models, only) : undefined;
-  const built: BuiltModel[] = [];
+  const report: BuildReport = { window: { from: iso(opts.window.from), to: iso(opts.window.to) }, built: [], failed: [], held_back: [] };
+  const blocked = new Set<string>();
   for (const m of buildOrder(models)) {
-    if (wanted && !wanted.has(m.contract.name)) continue;
-    const b = await buildModel(m, all, opts);
-    opts.log.info('model built', { model: b.name, layer: b.layer, rows: b.rows, tests: b.tests.length, duration_ms: b.duration_ms });
-    built.push(b);
+    const name = m.contract.name;
+    if (wanted && !wanted.has(name)) continue;
+    if (m.contract.inputs.some((i) => 'model' in i && blocked.has(i.model))) {
+      blocked.add(name);
+      continue;
+    }
+    let b: BuiltModel | FailedModel;
+    try {
+      b = await buildModel(m, all, opts);
+    } catch (err) {
+      b = { name, layer: m.contract.layer, tests: [], error: err instanceof Error ? err.message : String(err) };
+    }
+    if ('path' in b) {
+      const warned = b.tests.filter((t) => !t.passed);
+      for (const t of warned) opts.log.warn('contract test failed (warn)', { model: name, test: t.test, detail: t.detail, sample: t.sample });
+      opts.log.info('model built', { model: name, layer: b.layer, rows: b.rows, tests: b.tests.length, warnings: warned.length, duration_ms: b.duration_ms });
+      report.built.push(b);
+    } else {
+      // Its previous build goes too, so nothing reads data this build could not vouch for.
+      await rm(buildPath(opts.dataDir, m), { force: true });
+      opts.log.error('model failed', { model: name, ...(b.error ? { error: b.error } : { failed: blocking(b.tests).map((t) => ({ test: t.test, detail: t.detail, sample: t.sample })) }) });
+      report.failed.push(b);
+      blocked.add(name);
+    }
   }
-  return built;
+  // Everything downstream of a failure is held back, in this build's selection or not.
+  const failed = report.failed.map((f) => f.name);
+  const below = new Map(failed.map((f) => [f, descendants(models, [f])]));
+  for (const m of buildOrder(models)) {
+    const upstream = failed.filter((f) => below.get(f)!.has(m.contract.name));
+    if (upstream.length === 0) continue;
+    await rm(buildPath(opts.dataDir, m), { force: true });
+    report.held_back.push({ name: m.contract.name, layer: m.contract.layer, upstream });
+  }
+  if (report.held_back.length) opts.log.error('models held back downstream of a failure', { models: report.held_back.map((h) => h.name) });
+  const sorted = mergeReports(undefined, report);
+  await mkdir(join(opts.dataDir, 'build'), { recursive: true });
+  await writeFile(reportPath(opts.dataDir), JSON.stringify(mergeReports(readBuildReport(opts.dataDir), sorted), null, 2) + '\n');
+  return sorted;
+}
+
+/** `now`, with the previous report's entries for models it did not touch when both cover the same window; sorted by name. */
+function mergeReports(previous: BuildReport | undefined, now: BuildReport): BuildReport {
+  if (!previous || previous.window.from !== now.window.from || previous.window.to !== now.window.to) previous = { ...now, built: [], failed: [], held_back: [] };
+  const touched = new Set([...now.built, ...now.failed, ...now.held_back].map((x) => x.name));
+  const keep = <T extends { name: string }>(a: T[], b: T[]) => [...a.filter((x) => !touched.has(x.name)), ...b].sort((x, y) => x.name.localeCompare(y.name));
+  return { window: now.window, built: keep(previous.built, now.built), failed: keep(previous.failed, now.failed), held_back: keep(previous.held_back, now.held_back) };
 }

@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ENDPOINT_VARS, loadConfig, type Config, type Endpoints } from '../../lib/config.ts';
 import { discoverModels } from '../../lib/contracts.ts';
-import { UserError } from '../../lib/errors.ts';
+import { HeldBackError, UserError } from '../../lib/errors.ts';
 import { stableJson } from '../../lib/hash.ts';
 import { log } from '../../lib/log.ts';
 import { checkLayers } from '../../lib/model-check.ts';
 import { DATASETS_DIR, METRICS_DIR, MODELS_DIR, SCHEDULE_FILE } from '../../lib/paths.ts';
 import { allMetrics, loadRegistry, metricPage, registryProblems } from '../../lib/metrics.ts';
-import { buildPath } from '../../lib/model-runner.ts';
+import { buildPath, readBuildReport } from '../../lib/model-runner.ts';
 import { DAY_MS, floorDay, iso, ms, parseWindow, type Window } from '../../lib/time.ts';
 import { checkSchema, loadDescriptors, parquetSchema } from '../../datasets/publish.ts';
 import { formatReport, verifyRelease } from '../../datasets/verify.ts';
@@ -22,7 +22,9 @@ import { startNetwork, type EmbeddedNetwork } from '../../network/index.ts';
 import type { WorldOptions } from '../../network/world.ts';
 import { buildSite } from '../../site/scripts/build.ts';
 import { buildModels, ingest, release } from '../pipeline.ts';
-import { ALL_JOBS, SOURCES, selectJobs } from '../registry.ts';
+import { heldBackError, holdBackText } from '../outcome.ts';
+import { SITE_DATASETS } from '../../site/scripts/datasets.ts';
+import { ALL_JOBS, SOURCES, selectJobs, usesRealEndpoints } from '../registry.ts';
 import { loadSchedule, runOnce, startScheduler, type ScheduleEntry } from '../scheduler.ts';
 import { writeFile } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
@@ -92,21 +94,14 @@ function windowFor(v: Record<string, string | boolean | undefined>, fallback?: W
  */
 function embeddedWindow(config: Config): Window | undefined {
   const world = join(config.dataDir, 'network', 'truth', 'world.json');
-  if (externalEndpoints(config) || !existsSync(world)) return undefined;
+  if (usesRealEndpoints(config) || !existsSync(world)) return undefined;
   const w = (JSON.parse(readFileSync(world, 'utf8')) as { window: { from: number; to: number } }).window;
   return { from: ms(w.from), to: ms(w.to) };
 }
 
-/** Source endpoints that switch a run to the real network (region rules are an optional overlay, not a source). */
-const SOURCE_KEYS = (Object.keys(ENDPOINT_VARS) as (keyof Endpoints)[]).filter((k) => k !== 'regions');
-const externalEndpoints = (config: Config) => SOURCE_KEYS.some((k) => config.endpoints[k]);
-
 async function withNetwork<T>(config: Config, v: Record<string, string | boolean | undefined>, fn: (config: Config, window: Window, net?: EmbeddedNetwork) => Promise<T>): Promise<T> {
-  if (externalEndpoints(config) && !v.embedded) {
-    const missing = SOURCE_KEYS.filter((k) => !config.endpoints[k]);
-    if (missing.length) log.warn('some sources have no endpoint and their jobs will fail', { missing: missing.map((k) => ENDPOINT_VARS[k]) });
-    return fn(config, windowFor(v));
-  }
+  // Sources left without an endpoint are skipped with a warning each (jobs/pipeline.ts ingest).
+  if (usesRealEndpoints(config) && !v.embedded) return fn(config, windowFor(v));
   const net = await startNetwork({ dir: join(config.dataDir, 'network'), world: worldOptions(v), log });
   try {
     return await fn({ ...config, ...net.settings, endpoints: net.endpoints }, windowFor(v, net.world.window), net);
@@ -115,12 +110,19 @@ async function withNetwork<T>(config: Config, v: Record<string, string | boolean
   }
 }
 
+/**
+ * Ingest, build, release and the site. What a failing test holds back is left out and the rest goes
+ * on; the caller turns that into exit status 3 (heldBackError) after reporting what it did.
+ */
 async function wholePipeline(config: Config, window: Window, jobs = ALL_JOBS, withSite = true) {
   const results = await ingest(jobs, config, window, log);
   const built = await buildModels(config, window, log);
-  const published = await release(config, window, built, log);
-  const site = withSite && !config.store.startsWith('s3://') ? await buildSite({ store: config.store }) : undefined;
-  return { results, built, published, site };
+  const { published, held_back } = await release(config, window, log);
+  // The pages read these datasets; one never released (held back on its first run) leaves nothing to show.
+  const missing = held_back.filter((h) => h.latest_release_id === null && SITE_DATASETS.some((d) => d.id === h.dataset)).map((h) => h.dataset);
+  if (withSite && missing.length) log.warn('site not built: datasets its pages read have no release yet', { datasets: missing });
+  const site = withSite && !missing.length && !config.store.startsWith('s3://') ? await buildSite({ store: config.store }) : undefined;
+  return { results, built, published, held_back, site };
 }
 
 const commands: Record<string, Command> = {
@@ -129,7 +131,10 @@ const commands: Record<string, Command> = {
     usage: `lpdata run [--from D --to D] [--embedded] [--no-site] [--seed S --scale N --start D --days N]
 
 Runs on the embedded network (started on 127.0.0.1 and stopped at the end) unless LPDATA_*
-endpoints are set, in which case it runs against them. Prints where the releases and the site are.`,
+endpoints are set, in which case it runs against them; a source left without an endpoint is skipped
+with a warning and the datasets reading it say "source absent". Prints where the releases and the
+site are. Exit status: 0 all released; 3 a model failed an error contract test, so it, what reads it
+and their datasets were held back and the rest released; 1 nothing published.`,
     options: { ...COMMON, ...NETWORK, embedded: { type: 'boolean' }, 'no-site': { type: 'boolean' } },
     async run(v) {
       const started = Date.now();
@@ -141,12 +146,17 @@ endpoints are set, in which case it runs against them. Prints where the releases
         jobs: out.results.length,
         rows: out.results.reduce((s, r) => s + r.rows, 0),
         quarantined: out.results.reduce((s, r) => s + r.quarantined, 0),
-        models: out.built.length,
+        models: out.built.built.length,
+        models_failed: out.built.failed.map((f) => f.name),
         releases: out.published.map((p) => ({ dataset: p.dataset_id, release_id: p.release_id, manifest: p.manifest, new: p.created })),
+        held_back: out.held_back.map((h) => ({ dataset: h.dataset, reason: h.reason, latest_release_id: h.latest_release_id })),
         store: config.store,
         site: out.site?.outDir ?? null,
       };
       process.stdout.write(stableJson(summary) + '\n');
+      process.stderr.write(holdBackText(out.built, out.held_back));
+      const held = heldBackError(out.built, out.held_back, 'released');
+      if (held) throw held;
     },
   },
   network: {
@@ -185,22 +195,38 @@ Sources: ${Object.keys(SOURCES).join(', ')}. Endpoints come from LPDATA_* variab
   },
   build: {
     summary: 'build the SQL models (staging, core, published) for a window',
-    usage: "lpdata build [model ...] [--from D --to D]   (default window: the embedded network's, else yesterday)",
+    usage: `lpdata build [model ...] [--from D --to D]   (default window: the embedded network's, else yesterday)
+
+A model failing an error contract test is not written, nor is anything that reads it; the rest is
+built. data/build/report.json records the outcome for \`lpdata release\`. Exit status: 0 all built;
+3 some held back (the failing tests and sample rows are printed); 1 nothing built.`,
     options: { ...COMMON },
     async run(v, names) {
       const config = configFor(v);
-      const built = await buildModels(config, windowFor(v, embeddedWindow(config)), log, names.length ? names : undefined);
-      process.stdout.write(stableJson(built.map((b) => ({ model: b.name, layer: b.layer, rows: b.rows, path: b.path }))) + '\n');
+      const report = await buildModels(config, windowFor(v, embeddedWindow(config)), log, names.length ? names : undefined);
+      process.stdout.write(stableJson(report.built.map((b) => ({ model: b.name, layer: b.layer, rows: b.rows, path: b.path }))) + '\n');
+      process.stderr.write(holdBackText(report));
+      const held = heldBackError(report, undefined, 'built');
+      if (held) throw held;
     },
   },
   release: {
     summary: 'publish the built datasets to the store (LPDATA_STORE: a folder or s3://bucket/prefix)',
-    usage: 'lpdata release [--from D --to D]',
+    usage: `lpdata release [--from D --to D]
+
+Releases what the last \`lpdata build\` of the same window built (data/build/report.json). Datasets
+whose model failed an error test, or reads one that did, are held back: their latest release stays,
+and catalog.json says why. Exit status: 0 all released; 3 some held back; 1 nothing published
+(e.g. a dataset not built for this window: then nothing at all is written).`,
     options: { ...COMMON },
     async run(v) {
       const config = configFor(v);
-      const published = await release(config, windowFor(v, embeddedWindow(config)), [], log);
+      const { published, held_back } = await release(config, windowFor(v, embeddedWindow(config)), log);
       process.stdout.write(stableJson(published) + '\n');
+      const build = readBuildReport(config.dataDir)!;
+      process.stderr.write(holdBackText(build, held_back));
+      const held = heldBackError(build, held_back, 'released');
+      if (held) throw held;
     },
   },
   site: {
@@ -224,7 +250,12 @@ Long-running by default. --once runs every entry one time, in file order, then e
       await withNetwork(configFor(v), v, async (config, _window, net) => {
         const runEntry = async (e: ScheduleEntry, window: Window) => {
           const [cmd, ...args] = e.run.split(/\s+/);
-          if (cmd === 'pipeline') await wholePipeline(config, window);
+          if (cmd === 'pipeline') {
+            const out = await wholePipeline(config, window);
+            process.stderr.write(holdBackText(out.built, out.held_back));
+            const held = heldBackError(out.built, out.held_back, 'released');
+            if (held) throw held;
+          }
           else if (cmd === 'ingest') await ingest(selectJobs(args), config, window, log.child({ schedule: e.name }));
           else throw new UserError(`schedule entry ${e.name}: unknown command "${cmd}"`, 'use `ingest <sources>` or `pipeline`');
         };
@@ -406,6 +437,8 @@ ${Object.entries(commands)
 
 Common options: --from, --to (UTC window, YYYY-MM-DD or RFC 3339), --data-dir (default ./data).
 Environment: LPDATA_* endpoints and AWS_* store settings, see .env.example.
+Exit status: 0 done; 1 failed (nothing published); 2 usage; 3 partly done: a model failed an error
+contract test and was held back with what depends on it, the rest was built and released.
 `;
 }
 
@@ -436,6 +469,11 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
+    if (err instanceof HeldBackError) {
+      log.error(`${name} held back datasets`, { error: message });
+      process.stderr.write(`\nlpdata ${name}: ${message}\n`);
+      return err.exitCode;
+    }
     log.error(`${name} failed`, { error: message });
     process.stderr.write(`\nlpdata ${name} failed: ${message}\n`);
     return 1;

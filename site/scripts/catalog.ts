@@ -24,7 +24,12 @@ export interface CatalogEntry {
   files: ReleaseManifest['files'];
   schema: ReleaseManifest['schema'];
   sources: unknown[];
-  checks: { passed: number; failed: string[] };
+  /** Per raw source behind the dataset: present, or "source absent" with the variables to set (manifest source_coverage). */
+  source_coverage: { source: string; status: string; variables?: string[] }[];
+  /** Failed error checks (none in a normal release) and failed warn checks: values flagged, not fatal. */
+  checks: { passed: number; failed: string[]; warnings: string[] };
+  /** Set when the latest publish held this dataset back: the release shown is an older one. */
+  held_back: { reason: string; failed_tests: unknown[]; sources_absent: unknown[] } | null;
   /** quality.json without its checks (they are summarised above); null when the release has none. */
   quality: Record<string, unknown> | null;
   /** datasets/<id>/CHANGELOG.md in the repository that built the site; null when absent. */
@@ -50,9 +55,14 @@ async function readAttachment(store: FolderStore, manifestKey: string, manifest:
 }
 
 function summariseChecks(checks: unknown): CatalogEntry['checks'] {
-  const list = Array.isArray(checks) ? (checks as { passed?: boolean; test?: string }[]) : [];
-  return { passed: list.filter((c) => c.passed === true).length, failed: list.filter((c) => c.passed !== true).map((c) => String(c.test)) };
+  const list = Array.isArray(checks) ? (checks as { passed?: boolean; test?: string; model?: string; severity?: string; detail?: string }[]) : [];
+  const failed = list.filter((c) => c.passed !== true);
+  const name = (c: (typeof list)[number]) => `${c.model ? `${c.model}: ` : ''}${c.test}${c.detail ? ` (${c.detail})` : ''}`;
+  return { passed: list.length - failed.length, failed: failed.filter((c) => c.severity !== 'warn').map(name), warnings: failed.filter((c) => c.severity === 'warn').map(name) };
 }
+
+const heldBack = (h: (NonNullable<CatalogEntry['held_back']> & { dataset: string }) | undefined): CatalogEntry['held_back'] =>
+  h ? { reason: h.reason, failed_tests: h.failed_tests ?? [], sources_absent: h.sources_absent ?? [] } : null;
 
 async function changelog(id: string): Promise<string | null> {
   const path = join(repoRoot, 'datasets', id, 'CHANGELOG.md');
@@ -62,7 +72,7 @@ async function changelog(id: string): Promise<string | null> {
 export async function catalogEntries(storeDir = siteStore()): Promise<CatalogEntry[]> {
   const store = new FolderStore(storeDir);
   if (!(await store.exists('catalog.json'))) throw new UserError(`${storeDir} has no catalog.json`, 'publish the datasets first, or point LPDATA_STORE at the release folder');
-  const catalog = JSON.parse((await store.get('catalog.json')).toString('utf8')) as { datasets?: { id: string }[] };
+  const catalog = JSON.parse((await store.get('catalog.json')).toString('utf8')) as { datasets?: { id: string }[]; held_back?: (NonNullable<CatalogEntry['held_back']> & { dataset: string })[] };
   const ids = (catalog.datasets ?? []).map((d) => d.id).sort();
   const out: CatalogEntry[] = [];
   for (const id of ids) {
@@ -84,7 +94,9 @@ export async function catalogEntries(storeDir = siteStore()): Promise<CatalogEnt
       files: m.files,
       schema: m.schema,
       sources: Array.isArray(m.sources) ? m.sources : [],
+      source_coverage: Array.isArray(m.source_coverage) ? (m.source_coverage as CatalogEntry['source_coverage']) : [],
       checks: summariseChecks(checks ?? m.checks),
+      held_back: heldBack(catalog.held_back?.find((h) => h.dataset === id)),
       quality: quality ? rest : null,
       changelog: await changelog(id),
     });
@@ -98,9 +110,11 @@ function newest(entries: CatalogEntry[]): Date {
   return new Date(Math.max(0, ...times));
 }
 
+/** Every released dataset, and the datasets the latest publish held back (released before or not). */
 export async function loadCatalog(storeDir = siteStore()): Promise<LoaderOutput> {
   const entries = await catalogEntries(storeDir);
-  return { body: stableJson({ datasets: entries }) + '\n', modified: newest(entries) };
+  const catalog = JSON.parse((await new FolderStore(storeDir).get('catalog.json')).toString('utf8')) as { held_back?: unknown[] };
+  return { body: stableJson({ datasets: entries, held_back: catalog.held_back ?? [] }) + '\n', modified: newest(entries) };
 }
 
 /** The metric registry as released (metrics.json at the store's top). */

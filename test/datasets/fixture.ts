@@ -3,6 +3,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openSession, sqlString } from '../../lib/duckdb.ts';
+import type { BuildReport } from '../../lib/model-runner.ts';
+import { iso, type Window } from '../../lib/time.ts';
 
 export const COLUMNS = [
   { name: 'hour', type: 'TIMESTAMP' },
@@ -38,4 +40,10 @@ export async function makeRepo(root: string, version = '1.0.0', schemaVersion = 
   );
   s.close();
   return { modelsDir, datasetsDir, dataDir };
+}
+
+/** The build report `lpdata build` would have written for the fixture's one model, with its tests passed. */
+export function builtReport(dataDir: string, window: Window): BuildReport {
+  const path = join(dataDir, 'build', 'published', 'tiny.parquet');
+  return { window: { from: iso(window.from), to: iso(window.to) }, built: [{ name: 'tiny', layer: 'published', path, rows: 2, duration_ms: 0, tests: [] }], failed: [], held_back: [] };
 }

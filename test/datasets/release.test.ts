@@ -12,7 +12,7 @@ import { logger } from '../../lib/log.ts';
 import { FolderStore, type ObjectStore } from '../../lib/objects.ts';
 import { ms } from '../../lib/time.ts';
 import { startS3, type LocalS3 } from '../objects/s3rver.ts';
-import { COLUMNS, makeRepo } from './fixture.ts';
+import { builtReport, COLUMNS, makeRepo } from './fixture.ts';
 
 const log = logger({ test: 'release' });
 const window = { from: ms(Date.parse('2026-11-16T00:00:00Z')), to: ms(Date.parse('2026-11-17T00:00:00Z')) };
@@ -28,7 +28,7 @@ afterAll(async () => {
 
 async function publish(root: string, storeUri: string, extra: { store?: ObjectStore; s3?: LocalS3['settings'] } = {}) {
   const repo = await makeRepo(root);
-  return publishAll({ ...repo, storeUri, window, built: [], log, ...extra });
+  return (await publishAll({ ...repo, storeUri, window, build: builtReport(repo.dataDir, window), log, ...extra })).published;
 }
 
 describe('a release', () => {

@@ -38,8 +38,10 @@ async function runOnce(): Promise<Run> {
   try {
     const config = { ...loadConfig({ LPDATA_DATA_DIR: join(dir, 'data') }), ...net.settings, endpoints: net.endpoints };
     const results = await ingest(ALL_JOBS, config, net.world.window, log, FETCHED_AT);
-    const built = await buildModels(config, net.world.window, log);
-    const published = await release(config, net.world.window, built, log);
+    const build = await buildModels(config, net.world.window, log);
+    expect(build.failed.map((f) => f.name)).toEqual([]);
+    const { published, held_back } = await release(config, net.world.window, log);
+    expect(held_back).toEqual([]);
     return { dir, results, published, truth: net.activity.sessions, endpoints: { ...net.endpoints }, broken: net.archive.broken, duplicates: net.archive.duplicates };
   } finally {
     await net.stop();

@@ -79,7 +79,7 @@ beforeAll(async () => {
   config = { ...loadConfig({ LPDATA_DATA_DIR: join(root, 'data') }), ...net.settings, endpoints: net.endpoints };
   window = net.world.window;
   await ingest(selectJobs(['gateway_events', 'reference']), config, window, log, FETCHED_AT);
-  const built = await buildModels(config, window, log, ['live_orchestrator_hourly', 'live_orchestrator_daily', 'orchestrator_workflow_hourly', 'core_host_regions']);
+  const { built } = await buildModels(config, window, log, ['live_orchestrator_hourly', 'live_orchestrator_daily', 'orchestrator_workflow_hourly', 'core_host_regions']);
   paths = Object.fromEntries(built.map((b) => [b.name, b.path]));
   ({ sessions: damaged, lostSamples } = archiveDamage(net));
 }, 240_000);

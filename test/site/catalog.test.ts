@@ -3,7 +3,7 @@ import { readFile, rm, writeFile, mkdtemp, cp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { catalogEntries, loadMetrics } from '../../site/scripts/catalog.ts';
+import { catalogEntries, loadCatalog, loadMetrics } from '../../site/scripts/catalog.ts';
 import { orchestratorAddresses, orchestratorPaths } from '../../site/scripts/routes.ts';
 import { ECONOMICS_ONLY, FIXTURE_METRICS, LIVE_ORCHESTRATORS, SITE_FIXTURE_DATASETS, writeSiteStore } from './site-store.ts';
 
@@ -25,12 +25,28 @@ describe('catalog loader', () => {
     const entries = await catalogEntries(store);
     expect(entries.map((e) => e.id)).toEqual(['orchestrator_workflow_hourly', ...Object.keys(SITE_FIXTURE_DATASETS)].sort());
     const live = entries.find((e) => e.id === 'live_orchestrator_daily')!;
-    expect(live.checks).toEqual({ passed: 2, failed: [] });
+    expect(live.checks).toEqual({ passed: 2, failed: [], warnings: [] });
+    expect(live.held_back).toBeNull();
     expect(live.quality).toMatchObject({ coverage: { share: 1 } });
     expect(live.quality).not.toHaveProperty('checks');
     expect(live.changelog).toBe(await readFile(join(import.meta.dirname, '..', '..', 'datasets', 'live_orchestrator_daily', 'CHANGELOG.md'), 'utf8'));
     // A release without a quality.json attachment reads null, not an empty report.
     expect(entries.find((e) => e.id === 'orchestrator_workflow_hourly')!.quality).toBeNull();
+  });
+
+  it('marks a dataset the latest publish held back, and lists every held-back dataset', async () => {
+    const copy = join(tmp, 'held');
+    await cp(store, copy, { recursive: true });
+    const catalog = JSON.parse(await readFile(join(copy, 'catalog.json'), 'utf8'));
+    const held = [
+      { dataset: 'probe_results_daily', reason: 'source absent', failed_tests: [], sources_absent: [{ source: 'leaderboard', variables: ['LPDATA_LEADERBOARD_URL'] }], latest_release_id: '20261116-fixture000001' },
+      { dataset: 'never_released', reason: 'contract test failed', failed_tests: [{ model: 'm', test: 't', detail: '1 offending rows' }], sources_absent: [], latest_release_id: null },
+    ];
+    await writeFile(join(copy, 'catalog.json'), JSON.stringify({ ...catalog, held_back: held }));
+    const entries = await catalogEntries(copy);
+    expect(entries.find((e) => e.id === 'probe_results_daily')!.held_back).toEqual({ reason: 'source absent', failed_tests: [], sources_absent: held[0]!.sources_absent });
+    expect(entries.filter((e) => e.held_back).map((e) => e.id)).toEqual(['probe_results_daily']);
+    expect(JSON.parse(String((await loadCatalog(copy)).body)).held_back.map((h: { dataset: string }) => h.dataset)).toEqual(['probe_results_daily', 'never_released']);
   });
 
   it('refuses a quality.json that differs from the digest in its manifest', async () => {

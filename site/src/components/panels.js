@@ -27,10 +27,27 @@ function coverage(entry) {
   return html`${(c.share * 100).toFixed(1)}% <span class="muted">(${parts.join(", ")})</span>`;
 }
 
-/** A table of the releases behind the page: release, window, rows, source watermark, coverage, checks. */
+/** Sources without an endpoint in the run that built the release: their part of the data is missing, not zero. */
+function sources(entry) {
+  const absent = (entry.source_coverage ?? []).filter((c) => c.status !== "present");
+  if ((entry.source_coverage ?? []).length === 0) return html`<span class="muted">not recorded</span>`;
+  if (absent.length === 0) return "all present";
+  return html`<strong class="source-absent">source absent</strong>: ${absent.map((c) => `${c.source} (set ${(c.variables ?? []).join(", ")})`).join("; ")}`;
+}
+
+/** Failed checks: errors (never in a normal release), then warnings (values flagged in the data); and a hold-back. */
+function checks(entry) {
+  const c = entry.checks;
+  const parts = [c.failed.length === 0 ? `${c.passed} passed` : html`<strong>${c.failed.length} failed</strong>: ${c.failed.join("; ")}`];
+  if (c.warnings?.length) parts.push(html`<br><strong>${c.warnings.length} warning(s)</strong>: ${c.warnings.join("; ")}`);
+  if (entry.held_back) parts.push(html`<br><strong class="held-back">held back in the latest publish</strong> (${entry.held_back.reason}); this is the previous release`);
+  return parts;
+}
+
+/** A table of the releases behind the page: release, window, rows, source watermark, coverage, absent sources, checks. */
 export function freshnessPanel(entries, {base = "./"} = {}) {
   return html`<div class="freshness"><table>
-    <thead><tr><th>Dataset</th><th>Release</th><th>Built</th><th>Window</th><th class="num">Rows</th><th>Oldest source watermark</th><th>Coverage</th><th>Checks</th></tr></thead>
+    <thead><tr><th>Dataset</th><th>Release</th><th>Built</th><th>Window</th><th class="num">Rows</th><th>Oldest source watermark</th><th>Coverage</th><th>Sources</th><th>Checks</th></tr></thead>
     <tbody>${entries.map((e) => html`<tr data-dataset=${e.id}>
       <td><a href=${`${base}datasets#${e.id}`}><code>${e.id}</code></a> ${e.version}</td>
       <td><code>${e.release_id}</code></td>
@@ -39,7 +56,8 @@ export function freshnessPanel(entries, {base = "./"} = {}) {
       <td class="num">${e.row_count.toLocaleString("en-US")}</td>
       <td>${watermarks(e)}</td>
       <td>${coverage(e)}</td>
-      <td>${e.checks.failed.length === 0 ? `${e.checks.passed} passed` : html`<strong>${e.checks.failed.length} failed</strong>: ${e.checks.failed.join("; ")}`}</td>
+      <td>${sources(e)}</td>
+      <td>${checks(e)}</td>
     </tr>`)}</tbody>
   </table></div>`;
 }
