@@ -94,7 +94,7 @@ describe('a run with only gateway events configured', () => {
     expect(quality.held_back).toHaveLength(10);
     expect((await manifest('workflow_traffic_daily')).source_coverage.filter((c) => c.status !== 'present').map((c) => c.source)).toEqual(['chain', 'loadtest', 'naap']);
     // A dataset fed by gateway events alone has nothing absent.
-    expect((await manifest('gateway_orchestrator_payments_daily')).source_coverage).toEqual([{ source: 'gateway_events', status: 'present' }]);
+    expect((await manifest('gateway_event_families_hourly')).source_coverage).toEqual([{ source: 'gateway_events', status: 'present' }]);
   });
 
   it('records the held-back datasets in catalog.json', async () => {
