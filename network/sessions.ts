@@ -9,6 +9,8 @@ import type { Gateway, Orchestrator, World } from './world.ts';
 
 /** Messages NaaP treats as excusable (case-insensitive substrings, §12.1). */
 export const EXCUSABLE_MESSAGES = ['whip disconnected', 'mediamtx ingest disconnected', 'ICE connection state failed', 'user disconnected', 'missing video'];
+/** The runner states NaaP counts as running (its status rollup's running_state_samples, §12.1). */
+const RUNNING_STATES = ['ONLINE', 'DEGRADED_INPUT', 'DEGRADED_INFERENCE'];
 const UNEXCUSED_MESSAGES = ['pipeline failed to start: CUDA out of memory', 'runner returned 500: inference error', 'timeout waiting for first output'];
 const PROMPTS = ['watercolor painting style', 'a cinematic cyberpunk street with neon reflections', 'anime portrait, soft light', 'oil painting of a harbour at dusk'];
 
@@ -248,6 +250,7 @@ export function simulateSession(c: Ctx, g: Gateway, model: string, t0: number, w
           orchestrator_info: info(current),
         });
       }
+      if (outcome === 'fail_unexcused' && rng.chance(0.5)) swapToNone(c, g, sid, rid, model, current, msg, at, end, truth);
     }
   } else {
     const startupLatency = Math.max(300, rng.normal(b.startupLatencyMs, b.startupLatencyMs * 0.15));
@@ -349,7 +352,8 @@ export function simulateSession(c: Ctx, g: Gateway, model: string, t0: number, w
     h.fpsSum += fps;
     h.orchestrator = o.address;
   }
-  truth.loadingOnly = states.length > 0 && states.every((s) => s === 'LOADING');
+  // NaaP counts a session loading-only when no sample is in a running state (session.go, §12.1).
+  truth.loadingOnly = states.length > 0 && !states.some((s) => RUNNING_STATES.includes(s));
   truth.zeroFps = truth.statusSamples > 0 && truth.fpsSum === 0;
   // The model is only known from what the session reported: its status samples name it (§14.2).
   if (truth.statusSamples === 0) truth.model = '';
@@ -401,6 +405,24 @@ export function simulateSession(c: Ctx, g: Gateway, model: string, t0: number, w
   truth.orchestrator = current!.address;
   truth.excusal = truth.startupSuccess ? null : errors.length > 0 && errors.every((e) => isExcusable(e)) ? 'excusable_error' : ('none' as Excusal);
   return truth;
+}
+
+/**
+ * An orchestrator failure that ends with no orchestrator left (go-livepeer server/ai_mediaserver.go
+ * processStream): the gateway reports the swap away from the failed one, processAIRequest finds none
+ * and writes gateway_no_orchestrators_available, and kickInput sends its error to the stream
+ * (§2.4, §2.6). The session did select an orchestrator, so NaaP does not excuse it as no_orch.
+ * Only when it all fits before the session ends.
+ */
+function swapToNone(c: Ctx, g: Gateway, sid: string, rid: string, model: string, left: Orchestrator, reason: string, failedAt: number, end: number, truth: SessionTruth): void {
+  const swapAt = failedAt + c.rng.int(100, 500);
+  const noneAt = swapAt + c.rng.int(200, 1500);
+  if (noneAt + 500 >= end) return;
+  c.sink.emit('stream_trace', swapAt, g, { type: 'orchestrator_swap', stream_id: sid, request_id: rid, pipeline_id: '', pipeline: model, message: reason, orchestrator_info: info(left) });
+  trace(c, g, 'gateway_no_orchestrators_available', noneAt, sid, rid, null);
+  c.sink.emit('ai_stream_events', noneAt + c.rng.int(1, 50), g, { type: 'error', request_id: rid, stream_id: sid, pipeline_id: '', pipeline: model, capability: '', message: 'no orchestrators available' });
+  truth.errors.push('no orchestrators available');
+  truth.swapsConfirmed = 1;
 }
 
 export function isExcusable(message: string): boolean {

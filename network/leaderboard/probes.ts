@@ -41,15 +41,25 @@ function inputParameters(w: OrchWorkflow): string {
   return JSON.stringify(Object.fromEntries(Object.entries(params).sort(([a], [b]) => (a < b ? -1 : 1))));
 }
 
-/** Stats in leaderboard-serverless models.Stats field order, omitting zero values (omitempty). */
-function statsObject(f: {
-  region: string; orchestrator: string; success_rate: number; round_trip_time: number; errors: unknown[]; timestamp: number;
-  seg_duration?: number; segments_sent?: number; segments_received?: number; upload_time?: number; download_time?: number; transcode_time?: number;
-  model?: string; model_is_warm?: boolean; pipeline?: string; input_parameters?: string; response_payload?: string;
-}): Stats {
-  const out: Stats = { region: f.region, orchestrator: f.orchestrator, success_rate: f.success_rate, round_trip_time: f.round_trip_time, errors: f.errors, timestamp: f.timestamp };
-  const optional = ['seg_duration', 'segments_sent', 'segments_received', 'upload_time', 'download_time', 'transcode_time', 'model', 'model_is_warm', 'pipeline', 'input_parameters', 'response_payload'] as const;
-  for (const k of optional) if (f[k]) out[k] = f[k];
+/** models.Stats fields without omitempty, in struct order: always written, a missing slice as null. */
+const ALWAYS = ['region', 'orchestrator', 'success_rate', 'round_trip_time', 'errors', 'timestamp'] as const;
+/** models.Stats fields tagged omitempty, in struct order: dropped when 0, false or "". */
+const OMITEMPTY = ['seg_duration', 'segments_sent', 'segments_received', 'upload_time', 'download_time', 'transcode_time', 'model', 'model_is_warm', 'pipeline', 'input_parameters', 'response_payload'] as const;
+const GO_ZERO: Record<string, unknown> = { region: '', orchestrator: '', success_rate: 0, round_trip_time: 0, errors: null, timestamp: 0 };
+
+/**
+ * What post_stats stores and raw_stats returns: the posted body decoded into models.Stats and
+ * marshalled again (§8.1, §8.4). Unknown keys are lost, omitempty fields equal to their zero value
+ * are dropped (a run that received nothing has no segments_received, a cold model no
+ * model_is_warm), an absent `errors` comes back null, and each error's empty message is dropped.
+ */
+export function storedStats(posted: Record<string, unknown>): Stats {
+  const out: Stats = {};
+  for (const k of ALWAYS) out[k] = posted[k] ?? GO_ZERO[k];
+  if (Array.isArray(out.errors)) {
+    out.errors = (out.errors as Record<string, unknown>[]).map((e) => ({ error_code: e.error_code ?? '', ...(e.message ? { message: e.message } : {}), count: e.count ?? 0 }));
+  }
+  for (const k of OMITEMPTY) if (posted[k]) out[k] = posted[k];
   return out;
 }
 
@@ -85,18 +95,19 @@ function aiProbe(rng: Rng, o: Orchestrator, w: OrchWorkflow, region: string, sta
     orchestrator: o.address,
     jobType: 'ai',
     eventTimeMs: Math.round(startMs + rtt * 1000 + rng.int(1000, 4000)),
-    stats: statsObject({
+    // The AI tester's own Stats struct (internal/types/types.go): every field, false and "" included.
+    stats: storedStats({
       region,
+      pipeline: w.displayName,
+      model: w.model,
+      model_is_warm: w.warm,
+      input_parameters: inputParameters(w),
+      response_payload: payload,
       orchestrator: o.address,
       success_rate: ok ? 1 : 0,
       round_trip_time: round(rtt, 9),
       errors,
       timestamp,
-      model: w.model,
-      model_is_warm: w.warm,
-      pipeline: w.displayName,
-      input_parameters: inputParameters(w),
-      response_payload: payload,
     }),
   };
 }
@@ -108,8 +119,8 @@ function transcodingProbe(rng: Rng, o: Orchestrator, region: string, startMs: nu
   const base = { region, orchestrator: o.address, timestamp, seg_duration: SEG_DURATION, segments_sent: SEGMENTS };
   const row = (stats: Stats, tookS: number): ProbeRow => ({ region, orchestrator: o.address, jobType: 'transcoding', eventTimeMs: Math.round(startMs + tookS * 1000 + rng.int(1000, 4000)), stats });
   if (rng.chance(b.startupFailP)) {
-    // Nothing came back: no timings are measured, so the averages are zero and omitted.
-    return row(statsObject({ ...base, success_rate: 0, round_trip_time: 0, errors: [{ error_code: 'SegmentTranscodeTimeout', count: SEGMENTS }] }), 45);
+    // Nothing came back: 0 renditions and no timings measured (the tester averages no samples to 0).
+    return row(storedStats({ ...base, segments_received: 0, success_rate: 0, round_trip_time: 0, upload_time: 0, download_time: 0, errors: [{ error_code: 'SegmentTranscodeTimeout', count: SEGMENTS }] }), 45);
   }
   let lost = 0;
   for (let i = 0; i < SEGMENTS * PROFILES; i++) if (rng.chance(b.startupFailP / 4)) lost++;
@@ -119,7 +130,7 @@ function transcodingProbe(rng: Rng, o: Orchestrator, region: string, startMs: nu
   const transcode = Math.max(0.05, (b.e2eLatencyMs / 1000) * 0.6 * Math.exp(rng.normal(0, 0.2)));
   const rtt = upload + download + transcode;
   return row(
-    statsObject({
+    storedStats({
       ...base,
       success_rate: received / (PROFILES * SEGMENTS),
       round_trip_time: round(rtt, 9),

@@ -135,8 +135,9 @@ function sessionFlags(s: SessionTruth) {
     effectiveFailed: failedNone || s.loadingOnly || s.zeroFps,
     swapped: s.swapsConfirmed + s.swapsInferred > 0,
     noOrch: s.excusal === 'no_orch',
-    // Health signals: a status sample, the first processed segment, the playable edge (RULE-LIFECYCLE-007).
-    healthObserved: (s.statusSamples > 0 ? 1 : 0) + (s.startupLatencyMs !== null ? 1 : 0) + (s.startupSuccess ? 1 : 0),
+    // Health signals as session.go counts them: a status sample; the playable edge; a status sample
+    // from a session that is not both loading-only and zero-fps (§12.1).
+    healthObserved: (s.statusSamples > 0 ? 1 : 0) + (s.startupSuccess ? 1 : 0) + (s.statusSamples > 0 && !(s.loadingOnly && s.zeroFps) ? 1 : 0),
   };
 }
 

@@ -2,7 +2,7 @@
 // leaderboard-serverless, over probes simulated from the world.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../lib/rng.ts';
-import { simulateProbes } from '../../network/leaderboard/probes.ts';
+import { simulateProbes, storedStats } from '../../network/leaderboard/probes.ts';
 import { startLeaderboard } from '../../network/leaderboard/server.ts';
 import { createWorld, PROBE_REGIONS } from '../../network/world.ts';
 
@@ -37,6 +37,30 @@ describe('leaderboard peer', () => {
     const txRow = peer.probes.find((p) => p.jobType === 'transcoding' && p.stats.success_rate !== 0)!;
     expect(txRow.stats.seg_duration).toBe(2);
     expect(txRow.stats.success_rate).toBeCloseTo((txRow.stats.segments_received as number) / (3 * (txRow.stats.segments_sent as number)), 15);
+  });
+
+  it('returns what the server re-encodes from a post: zero omitempty fields dropped, absent errors null', () => {
+    // The AI tester posts every field of its own struct; models.Stats drops false and "" (§8.4, §9.2).
+    const ai = storedStats({ region: 'FRA', pipeline: 'Llm', model: 'm', model_is_warm: false, input_parameters: '{}', response_payload: '', orchestrator: '0xab', success_rate: 1, round_trip_time: 2.5, errors: [{ error_code: '503', message: '', count: 1 }], timestamp: 1 });
+    expect(ai).toEqual({ region: 'FRA', orchestrator: '0xab', success_rate: 1, round_trip_time: 2.5, errors: [{ error_code: '503', count: 1 }], timestamp: 1, model: 'm', pipeline: 'Llm', input_parameters: '{}' });
+    // A hand-made post without errors, with a key models.Stats does not have and zero counters.
+    const manual = storedStats({ region: 'ATL', orchestrator: '0xab', success_rate: 0, round_trip_time: 0, timestamp: 2, segments_sent: 15, segments_received: 0, extra: 'x' });
+    expect(manual).toEqual({ region: 'ATL', orchestrator: '0xab', success_rate: 0, round_trip_time: 0, errors: null, timestamp: 2, segments_sent: 15 });
+    expect(JSON.stringify(manual)).toBe('{"region":"ATL","orchestrator":"0xab","success_rate":0,"round_trip_time":0,"errors":null,"timestamp":2,"segments_sent":15}');
+  });
+
+  it('serves cold AI probes without model_is_warm and empty transcoding runs without segments_received', () => {
+    const ai = peer.probes.filter((p) => p.jobType === 'ai');
+    expect(ai.some((p) => !('model_is_warm' in p.stats))).toBe(true);
+    expect(ai.some((p) => p.stats.model_is_warm === true)).toBe(true);
+    expect(ai.every((p) => p.stats.model_is_warm !== false)).toBe(true);
+    const empty = peer.probes.filter((p) => p.jobType === 'transcoding' && p.stats.success_rate === 0);
+    expect(empty.length).toBeGreaterThan(0);
+    for (const p of empty) {
+      expect(p.stats).not.toHaveProperty('segments_received');
+      expect(p.stats).not.toHaveProperty('upload_time');
+      expect(p.stats.segments_sent).toBe(15);
+    }
   });
 
   it('requires pipeline and model together, with the real messages and body', async () => {

@@ -66,6 +66,19 @@ describe('NaaP peer', () => {
     }
   });
 
+  it('never serves null: every key of every row is present and NULLs are served as "" or 0 (§3)', () => {
+    const tables = [peer.tables.sla, peer.tables.demand, peer.tables.gpuMetrics, peer.tables.aiBatchJobs].map((t) => t.map((r) => r.row as unknown as Record<string, unknown>));
+    for (const rows of [...tables, peer.tables.models as unknown as Record<string, unknown>[], peer.tables.orchestrators as unknown as Record<string, unknown>[]]) {
+      expect(rows.length).toBeGreaterThan(0);
+      const keys = Object.keys(rows[0]!);
+      for (const r of rows) {
+        expect(Object.keys(r)).toEqual(keys);
+        for (const v of Object.values(r)) expect(v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v))).toBe(false);
+      }
+    }
+    for (const r of peer.tables.sla) expect(r.row.sla_score).toBeGreaterThanOrEqual(0);
+  });
+
   it('keeps rows that differ only by org on both sides of a page boundary', async () => {
     const inDay = peer.tables.sla.filter((r) => r.t < Date.parse(day1.end));
     const withoutOrg = inDay.map((r) => [r.t, ...r.keys.slice(0, 4)].join('|'));

@@ -65,8 +65,10 @@ describe('NaaP SLA score', () => {
     const world = createWorld({ start: '2026-11-20', days: 1 });
     const t = D + 3_600_000 + 60_000;
     const good = session(world, { startMs: t });
-    // Unexcused failure: LOADING samples only, no first segment: 1 of 3 health signals.
-    const bad = session(world, { startMs: t + 1000, startupSuccess: false, excusal: 'none', loadingOnly: true, statusSamples: 3, fpsSum: 0, startupLatencyMs: null, e2eLatencyMs: null, promptToFirstFrameMs: null });
+    // Unexcused failure with a first processed segment but LOADING samples at 0 fps only: 1 of 3
+    // health signals (session.go: a status sample; not playable; loading-only and zero-fps). The
+    // first processed segment is not a signal.
+    const bad = session(world, { startMs: t + 1000, startupSuccess: false, excusal: 'none', loadingOnly: true, zeroFps: true, statusSamples: 3, fpsSum: 0, startupLatencyMs: 3000, e2eLatencyMs: null, promptToFirstFrameMs: null });
     const tables = buildTables(world, activityOf([good, bad]), world.window.to);
     const rows = tables.sla.map((r) => r.row).filter((r) => r.org === world.gateways[1]!.org);
     expect(rows).toHaveLength(1);

@@ -24,6 +24,24 @@ errors as (
     where kind = 'error' and error_message is not null and stream_id is not null and request_id is not null
 ),
 
+-- NaaP's selection evidence (resolver repo.go fetchSelectionCandidates, selection.go): any gateway
+-- edge, status sample or stream event of the session naming an orchestrator by address or URL.
+-- Runner traces are not candidates there; they always follow a gateway edge that names the same one.
+selections as (
+    select distinct stream_id, request_id from trace
+    where (orch_node_address is not null or orch_url_norm is not null)
+        and subtype in (
+            'gateway_receive_stream_request', 'gateway_ingest_stream_closed', 'gateway_send_first_ingest_segment',
+            'gateway_receive_first_processed_segment', 'gateway_receive_few_processed_segments',
+            'gateway_receive_first_data_segment', 'gateway_no_orchestrators_available', 'orchestrator_swap'
+        )
+    union
+    select stream_id, request_id from status where orch_node_address is not null or orch_url_norm is not null
+    union
+    select stream_id, request_id from stg_ai_stream_events
+    where stream_id is not null and request_id is not null and (orch_node_address is not null or orch_url_norm is not null)
+),
+
 uri_map as (
     select orch_url_norm, orchestrator_address from core_orchestrator_uri_map
 ),
@@ -63,7 +81,8 @@ status_agg as (
         count(*) as status_samples,
         -- Summed as exact decimals (1e-6 fps), so the result does not depend on summation order.
         sum(output_fps::decimal(18, 6))::double as output_fps_sum,
-        bool_and(state = 'LOADING') as all_loading,
+        -- NaaP's running states (running_state_samples_count in its status rollup, §12.1).
+        count(*) filter (where state in ('ONLINE', 'DEGRADED_INPUT', 'DEGRADED_INFERENCE')) as running_samples,
         bool_or(output_fps > 0) as any_positive_fps,
         min(start_time_ms) as runner_start_ms,
         arg_min(model, event_ms) as first_model,
@@ -125,8 +144,9 @@ sessions as (
         e.*,
         coalesce(s.status_samples, 0) as status_samples,
         coalesce(s.output_fps_sum, 0) as output_fps_sum,
-        s.all_loading,
-        s.any_positive_fps,
+        -- No sample in a running state: LOADING, ERROR and OFFLINE alone all count (NaaP session.go).
+        coalesce(s.status_samples, 0) > 0 and coalesce(s.running_samples, 0) = 0 as is_loading_only,
+        coalesce(s.status_samples, 0) > 0 and not coalesce(s.any_positive_fps, false) as is_zero_output_fps,
         s.runner_start_ms,
         s.first_model,
         s.last_status_ms,
@@ -135,12 +155,14 @@ sessions as (
         a.orchestrator_address,
         a.last_orch_url_norm,
         coalesce(a.orchestrator_changes, 0) as orchestrator_changes,
+        sel.stream_id is not null as has_selection,
         coalesce(o.region, 'unknown') as region,
         coalesce(g.gateway_region, 'unknown') as gateway_region
     from edges as e
     left join status_agg as s using (stream_id, request_id)
     left join error_agg as r using (stream_id, request_id)
     left join attribution as a using (stream_id, request_id)
+    left join selections as sel using (stream_id, request_id)
     left join orchestrator_regions as o using (last_orch_url_norm)
     left join gateway_regions as g on g.gateway_host = coalesce(e.gateway_host, '')
 ),
@@ -170,14 +192,16 @@ final as (
             else 'failed'
         end as startup_outcome,
         -- Precedence: success, then no orchestrator, then all-excusable errors, else unexcused.
+        -- no_orch only when the session never selected one: a session that reached an orchestrator
+        -- and then found none left is judged by its errors (NaaP session.go selectionOutcome).
         case
             when playable_at_ms is not null then null
-            when has_no_orchestrator_edge then 'no_orch'
+            when has_no_orchestrator_edge and not has_selection then 'no_orch'
             when error_count > 0 and error_count = excusable_error_count then 'excusable_error'
             else 'none'
         end as excusal,
-        status_samples > 0 and coalesce(all_loading, false) as is_loading_only,
-        status_samples > 0 and not coalesce(any_positive_fps, false) as is_zero_output_fps,
+        is_loading_only,
+        is_zero_output_fps,
         swaps_confirmed,
         greatest(orchestrator_changes - swaps_confirmed, 0) as swaps_inferred,
         -- A session is swapped once: confirmed when a swap event was seen, else inferred.
@@ -192,8 +216,11 @@ final as (
         case when first_processed_ms >= requested_at_ms then first_processed_ms - requested_at_ms end as startup_latency_ms,
         case when runner_first_output_ms >= first_ingest_sent_ms then runner_first_output_ms - first_ingest_sent_ms end as e2e_latency_ms,
         case when playable_at_ms >= runner_start_ms then playable_at_ms - runner_start_ms end as prompt_to_first_frame_ms,
-        -- RULE-LIFECYCLE-007: a status sample, the first processed segment, the playable edge.
-        (status_samples > 0)::integer + (first_processed_ms is not null)::integer + (playable_at_ms is not null)::integer as health_signals,
+        -- NaaP session.go HealthSignalCount: a status sample; the playable edge; a status sample from
+        -- a session that is not both loading-only and zero-fps.
+        (status_samples > 0)::integer
+            + (playable_at_ms is not null)::integer
+            + (status_samples > 0 and not (is_loading_only and is_zero_output_fps))::integer as health_signals,
         case when requested_at_ms is not null then 3 else 0 end as health_signals_expected,
         first_event_ms,
         greatest(last_event_ms, coalesce(last_status_ms, last_event_ms), coalesce(closed_at_ms, last_event_ms)) as last_seen_ms,

@@ -40,8 +40,7 @@ final as (
         pipeline,
         model,
         started_at_ms,
-        -- The AI tester omits model_is_warm when false; transcoding has no model.
-        case when job_type = 'ai' then coalesce(model_is_warm_posted, false) end as model_is_warm,
+        model_is_warm,
         success_rate,
         -- The leaderboard averages omitted (NULL) timings as 0.
         coalesce(round_trip_time_s, 0) as round_trip_time_s,

@@ -32,7 +32,9 @@ top_region as (
         r.job_type,
         r.pipeline_posted as leaderboard_pipeline,
         r.model,
-        min(r.region) as top_score_region
+        -- components/OrchestratingView keeps a region when `score >= prev.score` while reducing over
+        -- the keys in order, and the leaderboard marshals them sorted: the last tied region wins.
+        max(r.region) as top_score_region
     from reported as r
     join per_orchestrator as p
         on p.day = r.day
@@ -41,7 +43,8 @@ top_region as (
         and p.leaderboard_pipeline = r.pipeline_posted
         and p.model = r.model
         and r.score = p.top_score
-    where not starts_with(lower(r.region), 'global')
+    -- The reducer starts at { region: "N/A", score: 0 } and skips falsy scores: a top of 0 has no region.
+    where p.top_score > 0 and not starts_with(lower(r.region), 'global')
     group by r.day, r.orchestrator_address, r.job_type, r.pipeline_posted, r.model
 ),
 

@@ -1,4 +1,4 @@
--- Loads raw ai_stream_events; makes one row per event with its kind and error message, never params.
+-- Loads raw ai_stream_events; makes one row per event with its kind, error message and orchestrator, never params.
 with source as (
     select json from raw_gateway_events_ai_stream_events
 ),
@@ -13,7 +13,11 @@ final as (
         json ->> '$.data.stream_id' as stream_id,
         json ->> '$.data.request_id' as request_id,
         nullif(json ->> '$.data.pipeline', '') as model,
-        case when json ->> '$.data.type' = 'error' then json ->> '$.data.message' end as error_message
+        case when json ->> '$.data.type' = 'error' then json ->> '$.data.message' end as error_message,
+        -- Runner events and params updates name the orchestrator; gateway errors carry no
+        -- orchestrator_info at all (§2.6), so these are NULL for them.
+        nullif(lower(json ->> '$.data.orchestrator_info.address'), '') as orch_node_address,
+        nullif(lower(json ->> '$.data.orchestrator_info.url'), '') as orch_url_norm
     from source
 )
 

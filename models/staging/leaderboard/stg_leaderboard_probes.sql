@@ -25,8 +25,17 @@ typed as (
         cast(json -> '$.stats' ->> 'transcode_time' as double) as transcode_time_s,
         cast(round(cast(json -> '$.stats' ->> 'timestamp' as double) * 1000) as bigint) as started_at_ms,
         cast(json -> '$.stats' ->> 'model_is_warm' as boolean) as model_is_warm_posted,
-        coalesce(json_array_length(json -> '$.stats' -> 'errors'), 0) as error_entries
+        -- `errors` has no omitempty: [] is an empty list, null means the poster sent none (§8.4).
+        case when json_type(json -> '$.stats' -> 'errors') = 'ARRAY' then json_array_length(json -> '$.stats' -> 'errors') end as error_entries
     from source
+),
+
+classified as (
+    select
+        *,
+        -- models.Stats.JobType: a result with both model and pipeline is an AI job.
+        case when pipeline_posted <> '' and model <> '' then 'ai' else 'transcoding' end as job_type
+    from typed
 ),
 
 final as (
@@ -34,24 +43,30 @@ final as (
         probe_key,
         window_from_ms,
         window_to_ms,
-        -- models.Stats.JobType: a result with both model and pipeline is an AI job.
-        case when pipeline_posted <> '' and model <> '' then 'ai' else 'transcoding' end as job_type,
+        job_type,
         region,
         orchestrator_address,
         pipeline_posted,
         model,
         success_rate,
         round_trip_time_s,
+        -- What is returned is the leaderboard's re-encoding of models.Stats (§8.4): the counters are
+        -- omitempty ints, so a transcoding run that sent or received nothing arrives without the key
+        -- and the key's absence means 0. They do not apply to AI jobs: NULL there. The float timings
+        -- are omitempty too, but the orch-tester averages no samples to 0 (§9.1), so an absent
+        -- timing was not measured: NULL, and core applies the leaderboard's zero default.
         seg_duration_s,
-        segments_sent,
-        segments_received,
+        case when job_type = 'transcoding' then coalesce(segments_sent, 0) end as segments_sent,
+        case when job_type = 'transcoding' then coalesce(segments_received, 0) end as segments_received,
         upload_time_s,
         download_time_s,
         transcode_time_s,
         started_at_ms,
-        model_is_warm_posted,
+        -- The AI tester always posts model_is_warm (no omitempty in its struct, §9.2); the server's
+        -- re-encoding drops false (omitempty), so absent means cold. Transcoding has no model: NULL.
+        case when job_type = 'ai' then coalesce(model_is_warm_posted, false) end as model_is_warm,
         cast(error_entries as integer) as error_entries
-    from typed
+    from classified
 )
 
 select * from final

@@ -14,8 +14,10 @@ typed as (
         coalesce(json ->> '$.model_id', '') as model,
         epoch_ms(try_cast(json ->> '$.completed_at' as timestamptz)) as completed_at_ms,
         try_cast(json ->> '$.success' as boolean) as success,
-        try_cast(json ->> '$.tries' as integer) as tries,
-        try_cast(json ->> '$.duration_ms' as bigint) as duration_ms,
+        -- NaaP serves NULLs as 0 (ifNull(x, 0), §3): a job has at least one try and a real duration
+        -- is never 0 ms, so a served 0 means "not reported".
+        nullif(try_cast(json ->> '$.tries' as integer), 0) as tries,
+        nullif(try_cast(json ->> '$.duration_ms' as bigint), 0) as duration_ms,
         nullif(lower(json ->> '$.orch_url'), '') as orch_url_norm,
         nullif(json ->> '$.selection_outcome', '') as selection_outcome,
         nullif(json ->> '$.gpu_model_name', '') as gpu_model_name,
