@@ -2,7 +2,7 @@
 import type { UnixMs } from '../lib/time.ts';
 import type { Address } from './world.ts';
 
-/** A gateway event as the Kafka producer writes it (livepeer-sources §2.3). */
+/** A gateway event as the Kafka producer writes it (docs/sources.md §2.3). */
 export interface Envelope {
   id: string;
   type: string;
@@ -14,7 +14,7 @@ export interface Envelope {
 
 export type Excusal = 'none' | 'no_orch' | 'excusable_error';
 
-/** Ground truth of one live-video-to-video session (NaaP semantics, livepeer-sources §12.1). */
+/** Ground truth of one live-video-to-video session (NaaP semantics, docs/sources.md §12.1). */
 export interface SessionTruth {
   streamId: string;
   requestId: string;
@@ -95,7 +95,7 @@ export interface Activity {
   payments: Payment[];
 }
 
-/** The protocol contracts whose logs the pipeline reads (proxy addresses, livepeer-sources §13.1). */
+/** The protocol contracts whose logs the pipeline reads (proxy addresses, docs/sources.md §13.1). */
 export type ProtocolContract = 'BondingManager' | 'TicketBroker' | 'RoundsManager' | 'Minter' | 'ServiceRegistry';
 
 /** A log as mined into the embedded chain, decoded with the real ABI. */

@@ -1,4 +1,4 @@
-// network_capabilities payloads (livepeer-sources §2.9): one object per orchestrator a gateway polled,
+// network_capabilities payloads (docs/sources.md §2.9): one object per orchestrator a gateway polled,
 // as go-livepeer's discovery builds it (discovery/db_discovery.go orchInfoToOrchNetworkCapabilities)
 // and encoding/json writes it: fields tagged omitempty are left out when zero, false or empty, and a
 // nil slice is written as null.

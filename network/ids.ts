@@ -1,4 +1,4 @@
-// Identifier shapes seen on the wire (livepeer-sources §2.4).
+// Identifier shapes seen on the wire (docs/sources.md §2.4).
 import type { Rng } from '../lib/rng.ts';
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';

@@ -20,7 +20,7 @@ const ROUND_ANCHOR = { round: 2513, atMs: Date.UTC(2022, 2, 4) };
 const MAINNET_ROUND_MS = ROUND_LENGTH_L1_BLOCKS * 12_000;
 /** BondingManager's treasury share of minted rewards (treasuryRewardCutRate, 10 %). */
 const TREASURY_CUT_PPM = 100_000n;
-/** The protocol's Treasury on Arbitrum One (livepeer-sources §13.1). */
+/** The protocol's Treasury on Arbitrum One (docs/sources.md §13.1). */
 export const TREASURY_ADDRESS = '0xf82c1ff415f1fcf582554fdba790e27019c8e8c4' as Address;
 const INFLATION_CHANGE = 500n;
 const TARGET_BONDING_PPM = 500_000n;

@@ -1,6 +1,6 @@
 // Live-video-to-video sessions as a gateway reports them: stream_trace edges, 10 s status samples,
 // 5 s ingest metrics, discovery, payments and errors, plus the ground truth of each session in
-// NaaP's terms (livepeer-sources §2.4-2.10, §12.1).
+// NaaP's terms (docs/sources.md §2.4-2.10, §12.1).
 import type { Rng } from '../lib/rng.ts';
 import { floorHour, ms, type UnixMs } from '../lib/time.ts';
 import type { Envelope, Excusal, Payment, SessionTruth } from './activity.ts';

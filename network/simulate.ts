@@ -93,7 +93,10 @@ export function simulate(world: World): Activity {
     noise(g, from, to, sink, grng.fork('noise'));
   }
   // Polls count slots in use across every gateway's sessions, so they run once all sessions exist.
-  for (const g of world.gateways) pollCapabilities(world, g, sessions, sink, root.fork(`gateway/${g.index}`).fork('capabilities'));
+  for (const g of world.gateways) {
+    pollCapabilities(world, g, sessions, sink, root.fork(`gateway/${g.index}`).fork('capabilities'));
+    emptyPoll(world, g, sink, root.fork(`gateway/${g.index}`).fork('empty-poll'));
+  }
 
   tagged.sort((a, b) => Number(a.e.timestamp) - Number(b.e.timestamp) || (a.e.id < b.e.id ? -1 : 1));
   const events = tagged.map((t) => t.e);
@@ -117,6 +120,12 @@ function pollCapabilities(world: World, g: Gateway, sessions: SessionTruth[], si
     }
     sink.emit('network_capabilities', t, g, [...world.orchestrators, ...world.transcodingOrchestrators].filter((o) => o.active).map((o) => capabilityEntry(o, inUse)));
   }
+}
+
+/** Now and then a gateway's poll reaches nobody (restart, no discovery yet); go-livepeer then marshals
+ * its nil slice of answers as `"data": null` (§2.9). */
+function emptyPoll(world: World, g: Gateway, sink: EventSink, rng: Rng): void {
+  if (rng.chance(0.5)) sink.emit('network_capabilities', world.window.from + rng.int(0, CAPABILITY_POLL_MS), g, null);
 }
 
 /** Traces that share the topics but are not gateway events: Scope clients and the Daydream app (§2.4). */

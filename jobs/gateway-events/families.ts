@@ -3,7 +3,7 @@
 // error: it is kept raw under its own entity and counted; a type nobody documents is kept too, under
 // one `unknown` entity (its name never becomes a path), and flagged.
 
-/** The seven families the staging models read (livepeer-sources §2.3-2.10). */
+/** The seven families the staging models read (docs/sources.md §2.3-2.10). */
 export const MODELLED_FAMILIES = [
   'stream_trace',
   'ai_stream_status',

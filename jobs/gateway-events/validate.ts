@@ -30,8 +30,8 @@ export function checkEvent(line: string): Checked {
   // Payloads no model reads are stored as sent: their shape is the producer's business.
   if (status !== 'modelled') return { ...kept, envelopeMs, payloadMs: envelopeMs };
   if (ARRAY_FAMILIES.has(type)) {
-    if (!Array.isArray(e.data)) return { ok: false, reason: 'payload is not an array' };
-    if (e.data.length === 0) return { ok: false, reason: 'empty payload' };
+    // A poll that reached no orchestrator marshals its nil slice as null (§2.9): a snapshot of nobody.
+    if (e.data !== null && !Array.isArray(e.data)) return { ok: false, reason: 'payload is not an array' };
     return { ...kept, envelopeMs, payloadMs: envelopeMs };
   }
   if (!e.data || typeof e.data !== 'object' || Array.isArray(e.data)) return { ok: false, reason: 'payload is not an object' };

@@ -1,6 +1,6 @@
 // Calls to the two leaderboard-serverless deployments: transcoding probes (Livepeer Inc) and AI
 // probes (Cloud SPE). Every windowed call passes explicit since/until in Unix seconds, because
-// the server's defaults follow its own clock (livepeer-sources §8.2, §15.4).
+// the server's defaults follow its own clock (docs/sources.md §8.2, §15.4).
 import { endpoint, type Config } from '../../lib/config.ts';
 import { redactUrl, requestJson } from '../../lib/http.ts';
 import type { Logger } from '../../lib/log.ts';

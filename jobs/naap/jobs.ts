@@ -1,6 +1,6 @@
 // NaaP analytics API connector: one job per route used for data. Each UTC day of the run's window
 // becomes one `date=YYYY-MM-DD` partition holding every row the route returned for that day, as
-// JSON text, untouched (livepeer-sources §3, §15.5).
+// JSON text, untouched (docs/sources.md §3, §15.5).
 import { endpoint } from '../../lib/config.ts';
 import { runDaily } from '../../lib/daily.ts';
 import { redactUrl, requestJson } from '../../lib/http.ts';

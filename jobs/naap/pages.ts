@@ -1,5 +1,5 @@
 // Walks one NaaP cursor-paged route: explicit RFC 3339 bounds, the largest page size, and
-// `next_cursor` until `has_more` is false (livepeer-sources §3, §15.5).
+// `next_cursor` until `has_more` is false (docs/sources.md §3, §15.5).
 import { requestJson, type RequestOptions } from '../../lib/http.ts';
 import type { Logger } from '../../lib/log.ts';
 import type { Pacer } from './pacer.ts';

@@ -11,7 +11,7 @@ import { summarise, type Job, type JobContext, type JobResult } from '../job.ts'
 const SOURCE = 'prometheus';
 const VERSION = '1.0.0';
 
-/** Metric families the pipeline reads, as valid PromQL selectors (livepeer-sources §5). */
+/** Metric families the pipeline reads, as valid PromQL selectors (docs/sources.md §5). */
 export const FAMILIES: { entity: string; query: string; description: string }[] = [
   { entity: 'ai_live_attempt', query: 'livepeer_ai_live_attempt', description: 'live AI stream attempts per gateway and model (counter)' },
   { entity: 'ai_first_segment_delay_ms', query: '{__name__=~"livepeer_ai_first_segment_delay_ms_(sum|count)"}', description: 'first live AI segment delay, _sum in ms and _count (counters)' },

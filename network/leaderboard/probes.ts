@@ -1,4 +1,4 @@
-// Active probes as the two testers post them to the leaderboard (livepeer-sources §8.4, §9):
+// Active probes as the two testers post them to the leaderboard (docs/sources.md §8.4, §9):
 // the AI job tester sends one job per orchestrator x workflow from each AI region every hour; the
 // transcoding orch-tester streams a 30 s clip (15 segments of 2 s, 3 renditions) to every
 // orchestrator from each transcoding region every hour. Success and timing follow each

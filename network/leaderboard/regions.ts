@@ -1,5 +1,5 @@
 // The leaderboard's regions table as its seed migration creates it (livepeer/leaderboard-serverless
-// assets/migrations/2_seed_ref_data.up.sql; livepeer-sources §8.5), plus rough coordinates so probe
+// assets/migrations/2_seed_ref_data.up.sql; docs/sources.md §8.5), plus rough coordinates so probe
 // round trips grow with distance.
 
 export interface LeaderboardRegion {

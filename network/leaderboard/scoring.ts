@@ -1,4 +1,4 @@
-// leaderboard-serverless scoring (livepeer-sources §12.2; score/stats_scorer.go, postgres/postgres.go):
+// leaderboard-serverless scoring (docs/sources.md §12.2; score/stats_scorer.go, postgres/postgres.go):
 // averages per orchestrator x region x job type x model x pipeline over the insert-time window,
 // then AI: 0.65 x success + 0.35 x exp(-k x mean RTT) with k set so the network median RTT of
 // successful probes scores 0.8; transcoding: success x (1 - exp(-mean segment duration / mean RTT)).

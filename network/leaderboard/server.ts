@@ -1,4 +1,4 @@
-// The leaderboard-serverless peer (livepeer-sources §8; livepeer/leaderboard-serverless api/*.go,
+// The leaderboard-serverless peer (docs/sources.md §8; livepeer/leaderboard-serverless api/*.go,
 // common/params.go): the GET API over the probe rows, with the real parameter rules, defaults and
 // error bodies. One server answers for both deployments (transcoding and AI).
 import { Rng } from '../../lib/rng.ts';

@@ -1,5 +1,5 @@
 // NaaP's serving tables computed from the simulator's ground truth, with NaaP's semantics
-// (livepeer-sources §3, §12.1; Cloud-SPE/livepeer-naap-analytics api/internal/resolver/repo.go).
+// (docs/sources.md §3, §12.1; Cloud-SPE/livepeer-naap-analytics api/internal/resolver/repo.go).
 // Every value is a pure function of (world, activity, now); `now` stands in for the server clock.
 import { DAY_MS, HOUR_MS } from '../../lib/time.ts';
 import type { Activity, SessionTruth } from '../activity.ts';

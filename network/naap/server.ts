@@ -1,4 +1,4 @@
-// The NaaP analytics REST API peer (livepeer-sources §3; Cloud-SPE/livepeer-naap-analytics
+// The NaaP analytics REST API peer (docs/sources.md §3; Cloud-SPE/livepeer-naap-analytics
 // api/internal/runtime): cursor-paged hourly routes, the two inventory routes, /healthz, RFC 7807
 // errors, and Traefik's per-client rate limit in front.
 import type { Activity } from '../activity.ts';

@@ -1,4 +1,4 @@
-// NaaP's hourly SLA score (livepeer-sources §12.1; Cloud-SPE/livepeer-naap-analytics
+// NaaP's hourly SLA score (docs/sources.md §12.1; Cloud-SPE/livepeer-naap-analytics
 // api/internal/resolver/repo.go insertSLABenchmarkDaily and insertFinalSLAComplianceRollups).
 // Benchmarks are percentiles of the prior 7 full UTC days of hourly rows, network-wide per
 // (pipeline, model); NaaP uses ClickHouse's quantileTDigest, this uses exact linear-interpolated

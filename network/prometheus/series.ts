@@ -1,4 +1,4 @@
-// go-livepeer gateway metrics as Prometheus would have scraped them (livepeer-sources §5;
+// go-livepeer gateway metrics as Prometheus would have scraped them (docs/sources.md §5;
 // livepeer/go-livepeer monitor/census.go): each series is a step function of time built from the
 // simulated activity, read at 15 s scrapes. Names, labels and units are the real ones.
 import type { Activity, Envelope } from '../activity.ts';

@@ -1,4 +1,4 @@
-// Applies the Livepeer subgraph's mapping rules (livepeer-sources §6.2–6.4) to mined logs and keeps
+// Applies the Livepeer subgraph's mapping rules (docs/sources.md §6.2–6.4) to mined logs and keeps
 // the resulting entities, versioned by block. The real mappings read contract state with eth_call
 // (getDelegator, getTotalBonded, the transcoder pool); here a small ledger rebuilt from the same logs
 // answers those reads, so every value is a function of the logs alone.

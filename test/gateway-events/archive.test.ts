@@ -54,21 +54,23 @@ describe('gateway events connector', () => {
   it('quarantines each kind of malformed event with its reason and loses nothing', async () => {
     const t = DAY + 3_600_000;
     const good = [envelope('a1', 'stream_trace', t + 1), envelope('a2', 'stream_trace', t + 2), envelope('a3', 'discovery_results', t + 3, [{ address: '0xab', url: 'https://o:8935', latency_ms: '64' }])];
+    // Polls that reached no orchestrator: go-livepeer marshals the nil slice as null (§2.9).
+    const emptyPolls = [envelope('e1', 'network_capabilities', t + 4, null), envelope('e2', 'discovery_results', t + 5, [])];
     const bad = [
       { line: good[0]!.slice(0, 40), reason: 'truncated JSON' },
       { line: JSON.stringify({ id: 'b2', type: 'stream_trace', timestamp: 1763254800000, gateway: '', data: {} }), reason: 'envelope timestamp of the wrong type' },
       { line: JSON.stringify({ id: 'b3', type: '', timestamp: String(t), gateway: '', data: {} }), reason: 'missing event type' },
       { line: JSON.stringify({ id: 'b4', type: 'stream_trace', gateway: '', data: {} }), reason: 'missing envelope timestamp' },
-      { line: envelope('b5', 'discovery_results', t, []), reason: 'empty payload' },
+      { line: envelope('b5', 'discovery_results', t, { address: '0xab' }), reason: 'payload is not an array' },
       { line: envelope('b6', 'ai_stream_status', t, 'null'), reason: 'payload is not an object' },
     ];
     const dup = envelope('a1', 'stream_trace', t + 1);
     await writeHour(new Date(t).toISOString(), 0, [...good.slice(0, 2), ...bad.map((b) => b.line)]);
-    await writeHour(new Date(t).toISOString(), 1, [good[2]!, dup]);
+    await writeHour(new Date(t).toISOString(), 1, [good[2]!, dup, ...emptyPolls]);
 
     const r = await gatewayEventsJob.run({ config: config(), window: { from: ms(DAY), to: ms(DAY + 86_400_000) }, log });
-    expect(r.read).toBe(good.length + bad.length + 1);
-    expect(r.rows).toBe(good.length);
+    expect(r.read).toBe(good.length + emptyPolls.length + bad.length + 1);
+    expect(r.rows).toBe(good.length + emptyPolls.length);
     expect(r.quarantined).toBe(bad.length + 1);
     expect(r.read).toBe(r.rows + r.quarantined);
 
@@ -83,7 +85,8 @@ describe('gateway events connector', () => {
     expect(trace.quarantine).toEqual([{ reason: 'duplicate envelope id', raw: dup }]);
     expect(trace.manifest.read).toBe(3);
     const discovery = await partition('discovery_results', '2026-11-16');
-    expect(discovery.records).toEqual([good[2]]);
+    expect(discovery.records).toEqual([good[2], emptyPolls[1]]);
+    expect((await partition('network_capabilities', '2026-11-16')).records).toEqual([emptyPolls[0]]);
   });
 
   it('keeps families no model reads and unknown types, counted and flagged, not quarantined', async () => {

@@ -154,6 +154,8 @@ let published: Published[];
 
 async function writeSnapshots(): Promise<void> {
   const lines = [T1, T2].map((t, i) => JSON.stringify({ id: `caps-${i}`, type: 'network_capabilities', timestamp: String(t), gateway: '', data: NODES.map((n) => n.entry(t)) }));
+  // A poll that reached nobody: the nil slice marshals as null (§2.9).
+  lines.push(JSON.stringify({ id: 'caps-empty', type: 'network_capabilities', timestamp: String(T1 + 1), gateway: '', data: null }));
   const dir = join(root, 'archives', 'topics/network_events/year=2026/month=11/day=16/hour=10');
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'network_events+0+0000000000.json.gz'), gzipSync(lines.join('\n') + '\n'));
@@ -191,7 +193,7 @@ describe('network_capabilities snapshots shaped like go-livepeer\'s', () => {
   it('are ingested without a quarantined record, built and released', () => {
     const r = ingested.find((x) => x.job === 'gateway_events.network_events') ?? ingested[0]!;
     expect(r.quarantined).toBe(0);
-    expect(r.rows).toBe(2);
+    expect(r.rows).toBe(3);
     expect(published.map((p) => p.dataset_id)).toEqual(expect.arrayContaining(['orchestrator_supply_daily', 'network_supply_offers_daily', 'network_supply_hourly', 'orchestrator_prices_daily']));
   });
 

@@ -1,4 +1,4 @@
-// The leaderboard's scores reproduced in SQL (livepeer-sources §12.2, §12.3).
+// The leaderboard's scores reproduced in SQL (docs/sources.md §12.2, §12.3).
 // 1. Embedded network: leaderboard_scores_daily, recomputed from the probe rows the connector
 //    stored (raw_stats), equals the aggregated_stats the connector captured for the same windows,
 //    every AI and transcoding row, to 1e-9.

@@ -1,4 +1,4 @@
-// NaaP's SLA score on hand-computed examples (livepeer-sources §12.1).
+// NaaP's SLA score on hand-computed examples (docs/sources.md §12.1).
 import { describe, expect, it } from 'vitest';
 import { DAY_MS } from '../../lib/time.ts';
 import { buildTables } from '../../network/naap/rows.ts';

@@ -1,5 +1,5 @@
 // Hand-made MinedLog fixtures: a tiny deterministic chain that emits the protocol events the embedded
-// subgraph indexes, with the real proxy addresses and topic0 values (livepeer-sources §13).
+// subgraph indexes, with the real proxy addresses and topic0 values (docs/sources.md §13).
 import { createHash } from 'node:crypto';
 import { toEventSelector } from 'viem';
 import type { MinedLog, ProtocolContract } from '../../network/activity.ts';

@@ -1,5 +1,5 @@
 -- Loads typed trace, status and error events; makes one row per live session in NaaP's terms
--- (livepeer-sources §12.1: identity, classification with precedence, excusal, latency edges, swaps,
+-- (docs/sources.md §12.1: identity, classification with precedence, excusal, latency edges, swaps,
 -- health signals) with the region of the serving URI and of the gateway.
 with trace as (
     select * from stg_stream_trace

@@ -1,5 +1,5 @@
 -- Loads probe results; makes the leaderboard's aggregated_stats scores recomputed from them
--- (livepeer-sources §12.2, leaderboard-serverless score/stats_scorer.go): per query window,
+-- (docs/sources.md §12.2, leaderboard-serverless score/stats_scorer.go): per query window,
 -- job type, posted pipeline, model, orchestrator and region.
 with probes as (
     select * from core_probe_results

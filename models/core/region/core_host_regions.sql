@@ -1,5 +1,5 @@
 -- Loads region rules, service URIs and gateway hosts; makes the region of every orchestrator URI and
--- gateway host seen (livepeer-sources §14.3: organic traffic gets its region from a documented mapping).
+-- gateway host seen (docs/sources.md §14.3: organic traffic gets its region from a documented mapping).
 with rule_snapshots as (
     select * from stg_reference_regions
 ),

@@ -35,7 +35,7 @@ final as (
     select
         event_id,
         transaction_hash,
-        -- The id is <transaction hash>-<log index> (livepeer-sources §6.2).
+        -- The id is <transaction hash>-<log index> (docs/sources.md §6.2).
         try_cast(split_part(event_id, '-', 2) as integer) as log_index,
         block_number,
         event_time_ms,
