@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildModels, ingest, release } from '../../jobs/pipeline.ts';
@@ -114,7 +114,7 @@ describe('pipeline on the embedded network', () => {
     for (const p of a.published.filter((x) => !timed.has(x.dataset_id))) {
       const manifest = JSON.parse(readFileSync(join(a.dir, 'data', 'store', p.manifestKey), 'utf8')) as { files: { path: string }[] };
       for (const f of manifest.files) {
-        const part = (r: Run) => join(r.dir, 'data', 'store', p.dataset_id, 'v1', p.release_id, f.path);
+        const part = (r: Run) => join(r.dir, 'data', 'store', dirname(p.manifestKey), f.path);
         expect(digest(part(b)), `${p.dataset_id}/${f.path}`).toBe(digest(part(a)));
       }
     }
@@ -147,7 +147,7 @@ describe('pipeline on the embedded network', () => {
     const ids = new Set(a.truth.flatMap((t) => [t.streamId, t.requestId]));
     for (const p of a.published) {
       const manifest = JSON.parse(readFileSync(join(a.dir, 'data', 'store', p.manifestKey), 'utf8')) as { files: { path: string }[] };
-      const paths = manifest.files.map((f) => join(a.dir, 'data', 'store', p.dataset_id, 'v1', p.release_id, f.path));
+      const paths = manifest.files.map((f) => join(a.dir, 'data', 'store', dirname(p.manifestKey), f.path));
       const from = `read_parquet([${paths.map(sqlString).join(', ')}], hive_partitioning = false)`;
       const s = await openSession({ allowedPaths: paths });
       const cols = await queryRows<{ column_name: string; column_type: string }>(s.conn, `DESCRIBE SELECT * FROM ${from}`);
@@ -165,7 +165,7 @@ describe('pipeline on the embedded network', () => {
 
   it('recovers the ground truth: requested and startup-success sessions per orchestrator, model and hour', async () => {
     const p = a.published.find((x) => x.dataset_id === 'orchestrator_workflow_hourly')!;
-    const path = join(a.dir, 'data', 'store', p.dataset_id, 'v1', p.release_id, 'part-0.parquet');
+    const path = join(a.dir, 'data', 'store', dirname(p.manifestKey), 'part-0.parquet');
     const s = await openSession({ allowedPaths: [path] });
     const rows = await queryRows<{ hour: string; orchestrator_address: string | null; model: string; requested_sessions: bigint; startup_success_sessions: bigint }>(
       s.conn,

@@ -79,10 +79,11 @@ function median(values: number[]): number {
   return (v[Math.floor(mid)]! + v[Math.ceil(mid)]!) / 2;
 }
 
-/** Capability polls in the window: when, and which gateway polled. */
+/** Capability polls in the window that reached orchestrators: when, and which gateway polled. A poll
+ * that reached nobody (data null) samples no node. */
 function polls(): { t: number; gatewayIndex: number }[] {
   return activity.events
-    .filter((e) => e.type === 'network_capabilities' && Number(e.timestamp) >= world.window.from && Number(e.timestamp) < world.window.to)
+    .filter((e) => e.type === 'network_capabilities' && e.data !== null && Number(e.timestamp) >= world.window.from && Number(e.timestamp) < world.window.to)
     .map((e) => ({ t: Number(e.timestamp), gatewayIndex: world.gateways.find((g) => g.host === e.gateway)!.index }));
 }
 
