@@ -53,6 +53,8 @@ export interface QualityReport {
   drift: { previous_release_id: string | null; previous_rows: number | null; rows: number; change_pct: number | null };
   freshness: { source: string; entity: string; watermark: string | null; lag_hours: number | null }[];
   coverage: { orchestrators_in_release: number | null; orchestrators_known: number | null; share: number | null };
+  /** What the raw snapshots behind the release ask a person to look at (e.g. event types nobody documents). */
+  source_flags: { source: string; entity: string; flag: string }[];
 }
 
 /** Data-quality report: build checks, source coverage, hold-backs, row-count drift against the previous release, freshness, coverage. */
@@ -85,6 +87,7 @@ export function qualityReport(
       orchestrators_known: coverage.known,
       share: coverage.inRelease !== null && coverage.known ? Math.round((coverage.inRelease / coverage.known) * 10_000) / 10_000 : null,
     },
+    source_flags: m.sources.flatMap((s) => (s.flags ?? []).map((flag) => ({ source: s.source, entity: s.entity, flag }))),
   };
 }
 

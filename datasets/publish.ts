@@ -53,7 +53,8 @@ export interface ReleaseManifest {
   schema: (SchemaColumn & { description: string; unit: string | null })[];
   license: string;
   grain: string;
-  sources: { source: string; entity: string; partitions: number; rows: number; watermark: string | null }[];
+  /** flags: what a raw snapshot of the window asks a person to look at (its manifest's `extra.flags`). */
+  sources: { source: string; entity: string; partitions: number; rows: number; watermark: string | null; flags?: string[] }[];
   /** Every contract test of the model; a failed one here has severity warn (an error holds the release back). */
   checks: Check[];
   /** Each raw source the dataset is computed from (through the model DAG), and whether it was configured. */
@@ -171,25 +172,30 @@ function producingCommit(): string {
   }
 }
 
-/** Source figures for a dataset: the raw partitions of each source it declares. */
-async function sourceFigures(dataDir: string, desc: Descriptor): Promise<ReleaseManifest['sources']> {
+/** Source figures for a dataset: the raw partitions of each source it declares, and the flags their
+ * manifests raise for the release window. */
+async function sourceFigures(dataDir: string, desc: Descriptor, window: Window): Promise<ReleaseManifest['sources']> {
   const out: ReleaseManifest['sources'] = [];
   for (const ref of desc.sources) {
     const [source, entity] = ref.split('/') as [string, string];
     const dir = join(dataDir, 'raw', source, entity);
     let partitions = 0;
     let rows = 0;
+    const flags: string[] = [];
     if (existsSync(dir)) {
-      for (const p of readdirSync(dir).filter((x) => !x.includes('.tmp-'))) {
+      for (const p of readdirSync(dir).filter((x) => !x.includes('.tmp-')).sort()) {
         const mf = join(dir, p, '_manifest.json');
         if (!existsSync(mf)) continue;
         partitions++;
-        rows += (JSON.parse(await readFile(mf, 'utf8')) as { rows: number }).rows;
+        const m = JSON.parse(await readFile(mf, 'utf8')) as { rows: number; window?: { from: string } | null; extra?: { flags?: string[] } };
+        rows += m.rows;
+        const at = m.window ? Date.parse(m.window.from) : NaN;
+        if (m.extra?.flags && at >= window.from && at < window.to) flags.push(...m.extra.flags.map((f) => `${p}: ${f}`));
       }
     }
     const wmFiles = existsSync(join(dataDir, 'state', 'watermarks')) ? readdirSync(join(dataDir, 'state', 'watermarks')).filter((f) => f.startsWith(`${source}.`)) : [];
     const wm = wmFiles.length ? (JSON.parse(await readFile(join(dataDir, 'state', 'watermarks', wmFiles.sort()[0]!), 'utf8')) as { value: string | number }).value : null;
-    out.push({ source, entity, partitions, rows, watermark: wm === null ? null : String(wm) });
+    out.push({ source, entity, partitions, rows, watermark: wm === null ? null : String(wm), ...(flags.length ? { flags } : {}) });
   }
   return out;
 }
@@ -372,7 +378,7 @@ export async function publishAll(opts: PublishOptions): Promise<PublishResult> {
         schema: schema.map((c) => ({ ...c, description: cols.get(c.name)?.description ?? '', unit: cols.get(c.name)?.unit ?? null })),
         license: desc.license,
         grain: desc.grain,
-        sources: await sourceFigures(opts.dataDir, desc),
+        sources: await sourceFigures(opts.dataDir, desc, opts.window),
         checks: checksOf(opts.build, builtModel, [...models.values()]),
         source_coverage: coverage,
         commit: producingCommit(),

@@ -164,7 +164,11 @@ async function run(ctx: JobContext, opts: GatewayEventsOptions): Promise<JobResu
           endpoint: store.uri,
           query: { layout: 'topics/<topic>/year=/month=/day=/hour=/<topic>+<partition>+<offset>.json.gz', family: entity },
           window: { from: iso(ms(dayStart)), to: iso(ms(dayStart + 24 * HOUR_MS)) },
-          extra: { archive_files: [...new Set([...priorFiles, ...b.files])].sort(), family_status: kinds.status, ...(kinds.types ? { types: kinds.types } : {}) },
+          extra: {
+            archive_files: [...new Set([...priorFiles, ...b.files])].sort(),
+            family_status: kinds.status,
+            ...(kinds.types ? { types: kinds.types, flags: Object.entries(kinds.types).map(([t, n]) => `unknown event type ${t} (${n} events)`) } : {}),
+          },
         },
         ctx.fetchedAt,
       ),

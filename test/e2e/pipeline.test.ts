@@ -143,6 +143,22 @@ describe('pipeline on the embedded network', () => {
     expect(duplicates).toBe(a.duplicates);
   });
 
+  it('keeps event types nobody documents and flags each in the quality report of the releases that read them', () => {
+    const dir = join(a.dir, 'data', 'raw', 'gateway_events', 'unknown');
+    const counts = new Map<string, number>();
+    for (const f of files(dir).filter((x) => x.endsWith('records.ndjson.gz'))) {
+      for (const line of gunzipSync(readFileSync(join(dir, f))).toString('utf8').split('\n').filter(Boolean)) {
+        const type = (JSON.parse(line) as { type: string }).type;
+        counts.set(type, (counts.get(type) ?? 0) + 1);
+      }
+    }
+    expect(counts.size).toBeGreaterThan(0);
+    const p = a.published.find((x) => x.dataset_id === 'gateway_event_families_hourly')!;
+    const quality = JSON.parse(readFileSync(join(a.dir, 'data', 'store', dirname(p.manifestKey), 'quality.json'), 'utf8')) as { source_flags: { entity: string; flag: string }[] };
+    const flagged = quality.source_flags.filter((f) => f.entity === 'unknown').map((f) => f.flag.replace(/^date=[\d-]+: /, ''));
+    expect(flagged.sort()).toEqual([...counts].map(([t, n]) => `unknown event type ${t} (${n} events)`).sort());
+  });
+
   it('publishes no stream or request ids, IP addresses or prompts', async () => {
     const ids = new Set(a.truth.flatMap((t) => [t.streamId, t.requestId]));
     for (const p of a.published) {
