@@ -5,14 +5,14 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parse } from 'yaml';
 import { ancestors, discoverModels, rawSources, type Model } from '../lib/contracts.ts';
 import { openSession, queryRows, sqlIdent, sqlString } from '../lib/duckdb.ts';
 import { UserError } from '../lib/errors.ts';
 import { sha256, stableJson } from '../lib/hash.ts';
 import type { Logger } from '../lib/log.ts';
-import { blocking, buildPath, type BuildReport, type BuiltModel, type TestResult } from '../lib/model-runner.ts';
+import { blocking, windowPaths, type BuildReport, type BuiltModel, type TestResult } from '../lib/model-runner.ts';
 import { openStore, type ObjectStore } from '../lib/objects.ts';
 import type { S3Settings } from '../lib/config.ts';
 import { iso, isoDay, ms, type Window } from '../lib/time.ts';
@@ -261,6 +261,7 @@ function failedTestsBehind(report: BuildReport, model: string): HeldBackDataset[
 interface Planned {
   desc: Descriptor;
   model: Model;
+  /** The window's rows: the union of the model's day files, in key order. */
   path: string;
   built: BuiltModel;
   schema: SchemaColumn[];
@@ -274,7 +275,7 @@ interface Planned {
  * read as "no activity" and would replace the last real one as latest). Anything else that stops a
  * dataset (not built for this window, schema without its version bump) stops the whole publish.
  */
-async function plan(opts: PublishOptions, models: Map<string, Model>, store: ObjectStore): Promise<{ ready: Planned[]; heldBack: HeldBackDataset[] }> {
+async function plan(opts: PublishOptions, models: Map<string, Model>, store: ObjectStore, unions: string): Promise<{ ready: Planned[]; heldBack: HeldBackDataset[] }> {
   const window = { from: iso(opts.window.from), to: iso(opts.window.to) };
   const report = opts.build;
   if (report.window.from !== window.from || report.window.to !== window.to) {
@@ -307,9 +308,16 @@ async function plan(opts: PublishOptions, models: Map<string, Model>, store: Obj
     else if (network.length > 0 && sourcesAbsent.length === network.length) await hold('source absent', [], sourcesAbsent)();
     else {
       const built = report.built.find((b) => b.name === desc.model);
-      const path = buildPath(opts.dataDir, model);
-      if (!built || !existsSync(path)) {
-        problems.push(`dataset ${desc.id}: model ${desc.model} has not been built for ${window.from} to ${window.to} (run \`lpdata build\` for this window)`);
+      const files = windowPaths(opts.dataDir, model, opts.window);
+      const unbuilt = files.filter((f) => !existsSync(f));
+      if (!built || unbuilt.length) {
+        problems.push(`dataset ${desc.id}: model ${desc.model} has not been built for ${window.from} to ${window.to}${unbuilt.length ? ` (missing ${unbuilt.map((f) => basename(f, '.parquet')).join(', ')})` : ''} (run \`lpdata build\` for this window)`);
+        continue;
+      }
+      const path = join(unions, `${desc.id}.parquet`);
+      const duplicated = await unionOfDays(files, model.contract.primary_key, path);
+      if (duplicated > 0) {
+        problems.push(`dataset ${desc.id}: ${duplicated} key(s) of ${desc.model} appear on more than one day of the window (a model must give each row to one day, e.g. by its start time)`);
         continue;
       }
       const schema = await parquetSchema(path);
@@ -334,7 +342,15 @@ async function plan(opts: PublishOptions, models: Map<string, Model>, store: Obj
 export async function publishAll(opts: PublishOptions): Promise<PublishResult> {
   const store = opts.store ?? (await openStore(opts.storeUri, opts.s3));
   const models = new Map<string, Model>(discoverModels(opts.modelsDir ?? MODELS_DIR).map((m) => [m.contract.name, m]));
-  const { ready, heldBack } = await plan(opts, models, store);
+  const unions = await mkdtemp(join(tmpdir(), 'lp-release-'));
+  try {
+    return await publishPlanned(opts, models, store, await plan(opts, models, store, unions));
+  } finally {
+    await rm(unions, { recursive: true, force: true });
+  }
+}
+
+async function publishPlanned(opts: PublishOptions, models: Map<string, Model>, store: ObjectStore, { ready, heldBack }: { ready: Planned[]; heldBack: HeldBackDataset[] }): Promise<PublishResult> {
   const out: Published[] = [];
   const latestParts: { id: string; manifestKey: string; files: string[] }[] = [];
   const releaseOf = new Map<string, Published>();
@@ -386,7 +402,9 @@ export async function publishAll(opts: PublishOptions): Promise<PublishResult> {
         ...(desc.recompute && source ? { recompute: { from: desc.recompute.from, release_id: source.release_id, manifest: source.manifestKey, sql: desc.recompute.sql.trim() } } : {}),
       };
       const previous = await previousRelease(store, desc.id);
-      const known = existsSync(join(opts.dataDir, 'build', 'core', 'core_orchestrator_uri_map.parquet')) ? await countRows(join(opts.dataDir, 'build', 'core', 'core_orchestrator_uri_map.parquet')) : null;
+      const uriMap = models.get('core_orchestrator_uri_map');
+      const mapFile = uriMap && windowPaths(opts.dataDir, uriMap, opts.window).at(-1);
+      const known = mapFile && existsSync(mapFile) ? await countRows(mapFile) : null;
       const metricCols = model.contract.columns.filter((c) => c.kind === 'metric').map((c) => c.name);
       const attachments: ReleaseManifest['attachments'] = [];
       for (const [name, body] of [
@@ -469,6 +487,25 @@ async function releaseParts(path: string, partitionBy?: string): Promise<Part[]>
     return parts;
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Writes the union of a model's day files to `out`, ordered by its primary key so the bytes depend
+ * only on the rows, whichever days (or shards) built them; returns how many keys more than one day
+ * holds (none when every row belongs to one day).
+ */
+async function unionOfDays(files: string[], key: string[], out: string): Promise<number> {
+  const list = `[${files.map(sqlString).join(', ')}]`;
+  const cols = key.map(sqlIdent).join(', ');
+  // One thread: the file's row groups, and so its bytes, must not depend on scheduling.
+  const s = await openSession({ allowedPaths: [...files, out], threads: 1 });
+  try {
+    const dup = await queryRows<{ n: bigint }>(s.conn, `SELECT count(*) AS n FROM (SELECT ${cols} FROM read_parquet(${list}) GROUP BY ALL HAVING count(*) > 1)`);
+    await s.conn.run(`COPY (SELECT * FROM read_parquet(${list}) ORDER BY ${cols}) TO ${sqlString(out)} (FORMAT parquet, COMPRESSION zstd)`);
+    return Number(dup[0]!.n);
+  } finally {
+    s.close();
   }
 }
 

@@ -5,7 +5,7 @@ import type { Config } from '../lib/config.ts';
 import { UserError } from '../lib/errors.ts';
 import type { Logger } from '../lib/log.ts';
 import { MODELS_DIR } from '../lib/paths.ts';
-import { buildAll, readBuildReport, type BuildReport } from '../lib/model-runner.ts';
+import { buildAll, windowReport, type BuildAllOptions, type BuildReport } from '../lib/model-runner.ts';
 import { iso, type Window } from '../lib/time.ts';
 import { announce } from '../datasets/github-release.ts';
 import { publishAll, type PublishResult } from '../datasets/publish.ts';
@@ -37,16 +37,18 @@ export async function ingest(jobs: Job[], config: Config, window: Window, log: L
   return results;
 }
 
-/** Builds the models (all, or the named ones and what they read); the report is also kept in data/build/report.json. */
-export async function buildModels(config: Config, window: Window, log: Logger, only?: string[]): Promise<BuildReport> {
-  return buildAll({ modelsDir: MODELS_DIR, dataDir: config.dataDir, window, hashKey: config.hashKey, log }, only);
+/** Builds the models (all, or the named ones and what they read) day by day, skipping unchanged days; the report is also kept in data/build/report.json. */
+export async function buildModels(config: Config, window: Window, log: Logger, only?: string[], how?: BuildAllOptions): Promise<BuildReport> {
+  return buildAll({ modelsDir: MODELS_DIR, dataDir: config.dataDir, window, hashKey: config.hashKey, log }, only, how);
 }
 
-/** Releases what the last build (data/build/report.json) allows, holding back what it failed. */
-export async function release(config: Config, window: Window, log: Logger): Promise<PublishResult> {
-  const build = readBuildReport(config.dataDir);
-  if (!build) throw new UserError(`nothing has been built in ${config.dataDir} (no build/report.json)`, 'run `lpdata build` first');
+/**
+ * Releases the window as its days were built (data/build/days/, here or copied in from shards),
+ * holding back what a day failed; names the days not built yet.
+ */
+export async function release(config: Config, window: Window, log: Logger): Promise<PublishResult & { build: BuildReport }> {
+  const build = windowReport(config.dataDir, window, MODELS_DIR);
   const result = await publishAll({ dataDir: config.dataDir, storeUri: config.store, s3: config.s3, window, build, absentSources: absentSources(config), localSources: LOCAL_SOURCES, log });
   if (config.github) await announce(config.github, result.published, log);
-  return result;
+  return { ...result, build };
 }

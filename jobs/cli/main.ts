@@ -10,7 +10,7 @@ import { log } from '../../lib/log.ts';
 import { checkLayers } from '../../lib/model-check.ts';
 import { DATASETS_DIR, METRICS_DIR, MODELS_DIR, SCHEDULE_FILE } from '../../lib/paths.ts';
 import { allMetrics, loadRegistry, metricPage, registryProblems } from '../../lib/metrics.ts';
-import { buildPath, readBuildReport } from '../../lib/model-runner.ts';
+import { latestBuild } from '../../lib/model-runner.ts';
 import { DAY_MS, floorDay, iso, ms, parseWindow, type Window } from '../../lib/time.ts';
 import { checkSchema, loadDescriptors, parquetSchema } from '../../datasets/publish.ts';
 import { formatReport, verifyRelease } from '../../datasets/verify.ts';
@@ -221,9 +221,8 @@ and catalog.json says why. Exit status: 0 all released; 3 some held back; 1 noth
     options: { ...COMMON },
     async run(v) {
       const config = configFor(v);
-      const { published, held_back } = await release(config, windowFor(v, embeddedWindow(config)), log);
+      const { published, held_back, build } = await release(config, windowFor(v, embeddedWindow(config)), log);
       process.stdout.write(stableJson(published) + '\n');
-      const build = readBuildReport(config.dataDir)!;
       process.stderr.write(holdBackText(build, held_back));
       const held = heldBackError(build, held_back, 'released');
       if (held) throw held;
@@ -387,8 +386,9 @@ exits 0 only when they match.`,
       for (const d of loadDescriptors()) {
         const m = byName.get(d.model);
         if (m) {
-          const p = buildPath(config.dataDir, m);
+          const p = latestBuild(config.dataDir, m);
           try {
+            if (!p) throw new UserError(`dataset ${d.id}: model ${d.model} has not been built`, 'run `lpdata build`');
             checkSchema(d, await parquetSchema(p));
           } catch (err) {
             problems.push({ model: d.model, problem: err instanceof Error ? err.message : String(err) });
@@ -412,7 +412,9 @@ exits 0 only when they match.`,
       for (const d of all.filter((x) => ids.length === 0 || ids.includes(x.id))) {
         const m = byName.get(d.model);
         if (!m) throw new UserError(`dataset ${d.id} names unknown model ${d.model}`);
-        const columns = await parquetSchema(buildPath(config.dataDir, m));
+        const built = latestBuild(config.dataDir, m);
+        if (!built) throw new UserError(`dataset ${d.id}: model ${d.model} has not been built`, 'run `lpdata build` first');
+        const columns = await parquetSchema(built);
         const body = stableJson({ dataset_id: d.id, version: d.version, columns }) + '\n';
         if (v.write) {
           await mkdir(join(DATASETS_DIR, d.id), { recursive: true });

@@ -20,7 +20,7 @@ export async function makeRepo(root: string, version = '1.0.0', schemaVersion = 
   const dataDir = join(root, 'data');
   await mkdir(join(modelsDir, 'published', 'tiny'), { recursive: true });
   await mkdir(join(datasetsDir, 'tiny'), { recursive: true });
-  await mkdir(join(dataDir, 'build', 'published'), { recursive: true });
+  await mkdir(join(dataDir, 'build', 'published', 'tiny'), { recursive: true });
   await writeFile(join(modelsDir, 'published', 'tiny', 'tiny.sql'), 'select 1');
   await writeFile(
     join(modelsDir, 'published', 'tiny', 'tiny.yml'),
@@ -32,7 +32,8 @@ export async function makeRepo(root: string, version = '1.0.0', schemaVersion = 
     `id: tiny\ntitle: Tiny\ndescription: A tiny dataset.\ngrain: One row per hour and orchestrator.\nmodel: tiny\nversion: ${version}\nlicense: CC-BY-4.0\ncadence: daily\nsources: []\n`,
   );
   await writeFile(join(datasetsDir, 'tiny', 'schema.json'), JSON.stringify({ dataset_id: 'tiny', version: schemaVersion, columns }));
-  const out = join(dataDir, 'build', 'published', 'tiny.parquet');
+  // Built for one day: the release tests' window is 2026-11-16.
+  const out = join(dataDir, 'build', 'published', 'tiny', 'day=2026-11-16.parquet');
   const s = await openSession();
   await s.conn.run(
     `COPY (SELECT * FROM (VALUES (TIMESTAMP '2026-11-16 00:00:00', '0xaa', 4::BIGINT, 3::BIGINT, 0.75::DOUBLE), (TIMESTAMP '2026-11-16 01:00:00', '0xaa', 2::BIGINT, 2::BIGINT, 1.0::DOUBLE))
@@ -44,6 +45,6 @@ export async function makeRepo(root: string, version = '1.0.0', schemaVersion = 
 
 /** The build report `lpdata build` would have written for the fixture's one model, with its tests passed. */
 export function builtReport(dataDir: string, window: Window): BuildReport {
-  const path = join(dataDir, 'build', 'published', 'tiny.parquet');
-  return { window: { from: iso(window.from), to: iso(window.to) }, built: [{ name: 'tiny', layer: 'published', path, rows: 2, duration_ms: 0, tests: [] }], failed: [], held_back: [] };
+  const path = join(dataDir, 'build', 'published', 'tiny');
+  return { window: { from: iso(window.from), to: iso(window.to) }, built: [{ name: 'tiny', layer: 'published', path, rows: 2, duration_ms: 0, tests: [] }], failed: [], held_back: [], days: [] };
 }

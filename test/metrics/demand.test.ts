@@ -9,16 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayEventsJob } from '../../jobs/gateway-events/archive.ts';
 import { buildModels, ingest } from '../../jobs/pipeline.ts';
 import { loadConfig } from '../../lib/config.ts';
-import { discoverModels } from '../../lib/contracts.ts';
 import { openSession, queryRows, sqlString } from '../../lib/duckdb.ts';
 import { logger } from '../../lib/log.ts';
-import { buildPath } from '../../lib/model-runner.ts';
-import { MODELS_DIR } from '../../lib/paths.ts';
 import { HOUR_MS, type Window } from '../../lib/time.ts';
 import type { Activity, Payment, SessionTruth } from '../../network/activity.ts';
 import { DEFAULT_FAULTS, writeArchive } from '../../network/archive.ts';
 import { simulate } from '../../network/simulate.ts';
 import { createWorld, type World } from '../../network/world.ts';
+import { builtFile } from '../built-file.ts';
 
 const log = logger({ test: 'metrics-demand' });
 const DATASETS = ['gateway_demand_hourly', 'gateway_demand_daily', 'gateway_orchestrator_payments_daily'];
@@ -46,7 +44,7 @@ afterAll(async () => {
 });
 
 async function rows<T>(dataset: string, sql: string): Promise<T[]> {
-  const path = buildPath(dataDir, discoverModels(MODELS_DIR).find((m) => m.contract.name === dataset)!);
+  const path = builtFile(dataDir, 'published', dataset);
   const s = await openSession({ allowedPaths: [path] });
   try {
     return await queryRows<T>(s.conn, sql.replace('DATASET', `read_parquet(${sqlString(path)})`));

@@ -15,6 +15,7 @@ import { loadConfig, type Config } from '../../lib/config.ts';
 import { openSession, queryRows, sqlString } from '../../lib/duckdb.ts';
 import { logger } from '../../lib/log.ts';
 import { startNetwork, type EmbeddedNetwork } from '../../network/index.ts';
+import { builtFile } from '../built-file.ts';
 
 process.env.LPDATA_LOG_LEVEL = 'error';
 const log = logger({ test: 'economics' });
@@ -28,7 +29,7 @@ let net: EmbeddedNetwork;
 let config: Config;
 
 async function published<T>(dataset: string, select = '*'): Promise<T[]> {
-  const path = join(config.dataDir, 'build', 'published', `${dataset}.parquet`);
+  const path = builtFile(config.dataDir, 'published', dataset);
   const s = await openSession({ allowedPaths: [path] });
   try {
     return await queryRows<T>(s.conn, `SELECT ${select} FROM read_parquet(${sqlString(path)})`);
@@ -112,8 +113,8 @@ describe('economics on the embedded network', () => {
   });
 
   it('rolls daily fees up from their hourly parts, and orchestrator fees from the gateway rows', async () => {
-    const build = (layer: string, name: string) => sqlString(join(config.dataDir, 'build', layer, `${name}.parquet`));
-    const files = [join(config.dataDir, 'build', 'core', 'core_economics_fees_hourly.parquet'), ...['economics_fees_daily', 'orchestrator_economics_daily'].map((d) => join(config.dataDir, 'build', 'published', `${d}.parquet`))];
+    const build = (layer: string, name: string) => sqlString(builtFile(config.dataDir, layer, name));
+    const files = [builtFile(config.dataDir, 'core', 'core_economics_fees_hourly'), ...['economics_fees_daily', 'orchestrator_economics_daily'].map((d) => builtFile(config.dataDir, 'published', d))];
     const s = await openSession({ allowedPaths: files });
     try {
       const diff = await queryRows(

@@ -65,7 +65,7 @@ export async function runKnownAnswers(file: KnownAnswerFile): Promise<CaseResult
     const models = new Map(discoverModels(MODELS_DIR).map((m) => [m.contract.name, m]));
     const results: CaseResult[] = [];
     for (const c of file.cases) {
-      const path = buildPath(dataDir, models.get(c.dataset)!);
+      const path = buildPath(dataDir, models.get(c.dataset)!, isoDay(ms(window.from)));
       const s = await openSession({ allowedPaths: [path] });
       try {
         const where = Object.entries(c.where).map(([k, v]) => (v === null ? `${sqlIdent(k)} IS NULL` : `${sqlIdent(k)} = ${literal(v)}`));

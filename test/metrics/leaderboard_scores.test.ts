@@ -19,6 +19,7 @@ import { logger } from '../../lib/log.ts';
 import { parseWindow } from '../../lib/time.ts';
 import { startLeaderboard } from '../../network/leaderboard/server.ts';
 import { createWorld } from '../../network/world.ts';
+import { builtFile } from '../built-file.ts';
 
 const log = logger({ test: 'metrics-leaderboard-scores' });
 const WORLD = { seed: 'metrics-leaderboard-scores', scale: 0.5, start: '2026-11-16', days: 1 };
@@ -32,7 +33,7 @@ const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 const dirs: string[] = [];
 
 async function read(dataDir: string, name: string): Promise<Row[]> {
-  const path = join(dataDir, 'build', 'published', `${name}.parquet`);
+  const path = builtFile(dataDir, 'published', name);
   const s = await openSession({ allowedPaths: [path] });
   try {
     return await queryRows<Row>(s.conn, `SELECT * FROM read_parquet(${sqlString(path)})`);

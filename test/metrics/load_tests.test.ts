@@ -18,6 +18,7 @@ import { DAY_MS } from '../../lib/time.ts';
 import type { BatchRequestTruth } from '../../network/activity.ts';
 import { startNetwork } from '../../network/index.ts';
 import { percentileCont } from '../../network/leaderboard/scoring.ts';
+import { builtFile } from '../built-file.ts';
 
 const log = logger({ test: 'metrics-load-tests' });
 const WORLD = { seed: 'metrics-load-tests', scale: 0.5, start: '2026-11-16', days: 1 };
@@ -44,7 +45,7 @@ const day = (ms: number) => new Date(Math.floor(ms / DAY_MS) * DAY_MS).toISOStri
 const dayOf = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10));
 
 async function read(name: string): Promise<Row[]> {
-  const path = join(dataDir, 'build', 'published', `${name}.parquet`);
+  const path = builtFile(dataDir, 'published', name);
   const s = await openSession({ allowedPaths: [path] });
   try {
     return await queryRows<Row>(s.conn, `SELECT * FROM read_parquet(${sqlString(path)})`);

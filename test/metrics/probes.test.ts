@@ -15,6 +15,7 @@ import type { ProbeRow } from '../../network/leaderboard/probes.ts';
 import { percentileCont } from '../../network/leaderboard/scoring.ts';
 import { startLeaderboard } from '../../network/leaderboard/server.ts';
 import { createWorld, WORKFLOWS } from '../../network/world.ts';
+import { builtFile } from '../built-file.ts';
 
 const log = logger({ test: 'metrics-probes' });
 const WORLD = { seed: 'metrics-probes', scale: 0.5, start: '2026-11-16', days: 1 };
@@ -31,7 +32,7 @@ const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 const dayOf = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10));
 
 async function read(dataDir: string, name: string): Promise<Row[]> {
-  const path = join(dataDir, 'build', 'published', `${name}.parquet`);
+  const path = builtFile(dataDir, 'published', name);
   const s = await openSession({ allowedPaths: [path] });
   try {
     return await queryRows<Row>(s.conn, `SELECT * FROM read_parquet(${sqlString(path)})`);

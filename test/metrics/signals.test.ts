@@ -12,6 +12,7 @@ import { logger } from '../../lib/log.ts';
 import { allMetrics, loadRegistry } from '../../lib/metrics.ts';
 import { METRICS_DIR } from '../../lib/paths.ts';
 import { startNetwork, type EmbeddedNetwork } from '../../network/index.ts';
+import { builtFile } from '../built-file.ts';
 
 const log = logger({ test: 'signals' });
 let dir: string;
@@ -19,7 +20,7 @@ let net: EmbeddedNetwork;
 let dataDir: string;
 
 async function rows<T>(model: string, sql: string): Promise<T[]> {
-  const path = join(dataDir, 'build', 'published', `${model}.parquet`);
+  const path = builtFile(dataDir, 'published', model);
   const s = await openSession({ allowedPaths: [path] });
   try {
     return await queryRows<T>(s.conn, sql.replace('$T', `read_parquet(${sqlString(path)})`));

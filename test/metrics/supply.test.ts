@@ -12,17 +12,15 @@ import { gatewayEventsJob } from '../../jobs/gateway-events/archive.ts';
 import { regionsJob } from '../../jobs/reference/regions.ts';
 import { buildModels, ingest } from '../../jobs/pipeline.ts';
 import { loadConfig } from '../../lib/config.ts';
-import { discoverModels } from '../../lib/contracts.ts';
 import { openSession, queryRows, sqlString } from '../../lib/duckdb.ts';
 import { logger } from '../../lib/log.ts';
-import { buildPath } from '../../lib/model-runner.ts';
-import { MODELS_DIR } from '../../lib/paths.ts';
 import { HOUR_MS } from '../../lib/time.ts';
 import type { Activity } from '../../network/activity.ts';
 import { DEFAULT_FAULTS, writeArchive } from '../../network/archive.ts';
 import { capabilityEntry } from '../../network/capabilities.ts';
 import { simulate } from '../../network/simulate.ts';
 import { createWorld, type Orchestrator, type OrchWorkflow, type World } from '../../network/world.ts';
+import { builtFile } from '../built-file.ts';
 
 const log = logger({ test: 'metrics-supply' });
 const DATASETS = ['network_supply_hourly', 'network_supply_gpus_hourly', 'network_supply_offers_daily', 'orchestrator_supply_daily', 'orchestrator_prices_daily'];
@@ -49,7 +47,7 @@ afterAll(async () => {
 });
 
 async function rows<T>(dataset: string, sql: string): Promise<T[]> {
-  const path = buildPath(dataDir, discoverModels(MODELS_DIR).find((m) => m.contract.name === dataset)!);
+  const path = builtFile(dataDir, 'published', dataset);
   const s = await openSession({ allowedPaths: [path] });
   try {
     return await queryRows<T>(s.conn, sql.replace('DATASET', `read_parquet(${sqlString(path)})`));

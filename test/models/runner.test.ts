@@ -48,7 +48,7 @@ afterEach(async () => {
 
 describe('model runner', () => {
   const opts = () => ({ modelsDir: join(root, 'models'), dataDir: join(root, 'data'), window, hashKey: 'k', log });
-  const built = (layer: string, name: string) => existsSync(join(root, 'data/build', layer, `${name}.parquet`));
+  const built = (layer: string, name: string) => existsSync(join(root, 'data/build', layer, name, 'day=2026-11-16.parquet'));
 
   it('builds from declared raw inputs, filtering by the window variable', async () => {
     const report = await buildAll(opts());

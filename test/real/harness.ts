@@ -14,6 +14,7 @@ import { startAnvil, type Anvil } from '../../network/chain/anvil.ts';
 import { compileEmitter } from '../../network/chain/compile.ts';
 import { installEmitters, mineEvents } from '../../network/chain/mine.ts';
 import type { PlannedEvent } from '../../network/protocol.ts';
+import { builtFile } from '../built-file.ts';
 
 process.env.LPDATA_LOG_LEVEL ??= 'error';
 
@@ -67,11 +68,11 @@ export async function readRaw(dataDir: string, source: string, entity: string): 
 }
 
 /**
- * Rows of a built model (`data/build/<layer>/<model>.parquet`). `select` can cast DECIMAL columns to
+ * Rows of a model built over one day (`data/build/<layer>/<model>/day=<D>.parquet`). `select` can cast DECIMAL columns to
  * text, which the row reader would otherwise turn into (inexact) numbers.
  */
 export async function readBuilt(dataDir: string, layer: string, model: string, select = '*'): Promise<Record<string, unknown>[]> {
-  const path = join(dataDir, 'build', layer, `${model}.parquet`);
+  const path = builtFile(dataDir, layer, model);
   const s = await openSession({ allowedPaths: [path] });
   try {
     return await queryRows(s.conn, `SELECT ${select} FROM read_parquet(${sqlString(path)})`);
