@@ -75,8 +75,9 @@ sla as (
         coalesce(sum(s.e2e_latency_ms) filter (where s.e2e_latency_ms > 0), 0)::bigint as sla_e2e_latency_sum_ms,
         count(*) filter (where s.e2e_latency_ms > 0) as sla_e2e_latency_count,
         sum(h.status_samples)::bigint as status_samples,
-        sum(h.output_fps_sum) as output_fps_sum,
-        sum(h.output_fps_sq_sum) as output_fps_sq_sum
+        -- Still the exact decimals of session_hours (the cast says so): order-independent.
+        sum(h.output_fps_sum::decimal(38, 6)) as output_fps_sum,
+        sum(h.output_fps_sq_sum::decimal(38, 6)) as output_fps_sq_sum
     from session_hours as h
     inner join sessions as s using (session_key)
     group by all
@@ -125,8 +126,8 @@ final as (
         coalesce(sum(sla_e2e_latency_sum_ms), 0)::bigint as sla_e2e_latency_sum_ms,
         coalesce(sum(sla_e2e_latency_count), 0)::bigint as sla_e2e_latency_count,
         coalesce(sum(status_samples), 0)::bigint as status_samples,
-        coalesce(sum(output_fps_sum), 0)::double as output_fps_sum,
-        coalesce(sum(output_fps_sq_sum), 0)::double as output_fps_sq_sum
+        coalesce(sum(output_fps_sum::decimal(38, 6)), 0)::double as output_fps_sum,
+        coalesce(sum(output_fps_sq_sum::decimal(38, 6)), 0)::double as output_fps_sq_sum
     from combined
     group by hour, orchestrator_address, attribution_status, region, pipeline, model
 )

@@ -66,7 +66,8 @@ edges as (
         max(event_ms) filter (where subtype = 'gateway_ingest_stream_closed') as closed_at_ms,
         bool_or(subtype = 'gateway_no_orchestrators_available') as has_no_orchestrator_edge,
         count(*) filter (where subtype = 'orchestrator_swap') as swaps_confirmed,
-        arg_min(pipeline_hint, event_ms) filter (where subtype = 'orchestrator_swap') as swap_model,
+        -- Ties on the clock go to the lower event id, so threads cannot pick either.
+        arg_min(pipeline_hint, (event_ms, event_id)) filter (where subtype = 'orchestrator_swap') as swap_model,
         any_value(gateway_host) as gateway_host,
         min(event_ms) as first_event_ms,
         max(event_ms) as last_event_ms
@@ -85,7 +86,7 @@ status_agg as (
         count(*) filter (where state in ('ONLINE', 'DEGRADED_INPUT', 'DEGRADED_INFERENCE')) as running_samples,
         bool_or(output_fps > 0) as any_positive_fps,
         min(start_time_ms) as runner_start_ms,
-        arg_min(model, event_ms) as first_model,
+        arg_min(model, (event_ms, event_id)) as first_model,
         -- Last seen on the gateway clock, like every other edge of the session.
         max(envelope_ms) as last_status_ms
     from status

@@ -17,9 +17,10 @@ groups as (
         orchestrator_address,
         region,
         count(*) as probe_count,
-        sum(success_rate) as success_sum,
-        sum(round_trip_time_s) as round_trip_time_sum_s,
-        sum(seg_duration_s) as seg_duration_sum_s,
+        -- Float sums in value order, so their last bits do not depend on how threads split the rows.
+        sum(success_rate order by success_rate) as success_sum,
+        sum(round_trip_time_s order by round_trip_time_s) as round_trip_time_sum_s,
+        sum(seg_duration_s order by seg_duration_s) as seg_duration_sum_s,
         count(*) filter (where is_rtt_sample) as rtt_sample_count
     from probes
     group by day, window_from_ms, job_type, pipeline_posted, model, orchestrator_address, region

@@ -15,10 +15,11 @@ per_orchestrator as (
         model,
         pipeline_posted as leaderboard_pipeline,
         count(*) as region_count,
-        -- lib/utils.tsx avg(): sum over the regions present / their number, then x 100.
-        avg(success_rate) * 100 as explorer_success_rate_pct,
-        avg(round_trip_score) * 100 as explorer_round_trip_score_pct,
-        avg(score) * 100 as explorer_score_pct,
+        -- lib/utils.tsx avg(): sum over the regions present / their number, then x 100. Averaged in
+        -- value order: a float sum's last bits depend on its order, and threads would vary it.
+        avg(success_rate order by success_rate) * 100 as explorer_success_rate_pct,
+        avg(round_trip_score order by round_trip_score) * 100 as explorer_round_trip_score_pct,
+        avg(score order by score) * 100 as explorer_score_pct,
         -- The orchestrator page's top score skips regions whose code starts with "global".
         max(score) filter (where not starts_with(lower(region), 'global')) as top_score
     from reported

@@ -15,8 +15,9 @@ daily as (
         pipeline,
         model,
         count(*) as probe_count,
-        sum(success_rate) as probe_success_sum,
-        sum(round_trip_time_s) as probe_rtt_sum_s,
+        -- Float sums in value order, so their last bits do not depend on how threads split the rows.
+        sum(success_rate order by success_rate) as probe_success_sum,
+        sum(round_trip_time_s order by round_trip_time_s) as probe_rtt_sum_s,
         count(*) filter (where is_rtt_sample) as probe_rtt_sample_count,
         quantile_cont(round_trip_time_s, 0.5) filter (where is_rtt_sample) as probe_rtt_p50_s,
         quantile_cont(round_trip_time_s, 0.95) filter (where is_rtt_sample) as probe_rtt_p95_s,
