@@ -137,7 +137,8 @@ export function rawFiles(dataDir: string, ref: string, window: Window, lookbackD
   const dir = join(dataDir, 'raw', ref);
   if (!existsSync(dir)) return [];
   const lo = isoDay(ms(window.from - lookbackDays * DAY_MS));
-  const hi = isoDay(ms(window.to + DAY_MS));
+  // The day after the window's last day (window.to is exclusive).
+  const hi = isoDay(ms(window.to - 1 + DAY_MS));
   const files: string[] = [];
   for (const p of readdirSync(dir).sort()) {
     if (p.includes('.tmp-')) continue;
@@ -506,19 +507,24 @@ export async function buildAll(opts: BuildOptions, only?: string[], how: BuildAl
  * been built for exactly its part of the window, here or in a shard whose data/build was copied in.
  */
 export function windowReport(dataDir: string, window: Window, modelsDir: string): BuildReport {
-  const units = days(window);
-  const records = units.map((u) => readDayRecord(dataDir, isoDay(u.from)));
-  const missing = units.filter((u, i) => {
-    const r = records[i];
-    return !r || r.window.from !== iso(u.from) || r.window.to !== iso(u.to);
-  });
+  const missing = missingDays(dataDir, window);
   if (missing.length) {
     throw new UserError(
-      `${missing.length} of the window's ${units.length} day(s) have not been built in ${dataDir}: ${missing.map((u) => `${iso(u.from)}..${iso(u.to)}`).join(', ')}`,
+      `${missing.length} of the window's ${days(window).length} day(s) have not been built in ${dataDir}: ${missing.join(', ')}`,
       'build them (`lpdata build --from D --to D`, or `lpdata backfill` for every shard), copy every shard\'s data/build into this data folder, then release',
     );
   }
-  return combine(dataDir, window, records as DayRecord[], [], discoverModels(modelsDir));
+  return combine(dataDir, window, days(window).map((u) => readDayRecord(dataDir, isoDay(u.from))!), [], discoverModels(modelsDir));
+}
+
+/** The days of a window (as `from..to`) with no record of a build of exactly that part of the window. */
+export function missingDays(dataDir: string, window: Window): string[] {
+  return days(window)
+    .filter((u) => {
+      const r = readDayRecord(dataDir, isoDay(u.from));
+      return !r || r.window.from !== iso(u.from) || r.window.to !== iso(u.to);
+    })
+    .map((u) => `${iso(u.from)}..${iso(u.to)}`);
 }
 
 /** Entries sorted by name, as the report is written. */

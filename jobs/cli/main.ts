@@ -22,6 +22,7 @@ import { startNetwork, type EmbeddedNetwork } from '../../network/index.ts';
 import type { WorldOptions } from '../../network/world.ts';
 import { buildSite } from '../../site/scripts/build.ts';
 import { buildModels, ingest, release } from '../pipeline.ts';
+import { backfill, parseShard } from '../backfill.ts';
 import { heldBackError, holdBackText } from '../outcome.ts';
 import { SITE_DATASETS } from '../../site/scripts/datasets.ts';
 import { ALL_JOBS, SOURCES, selectJobs, usesRealEndpoints } from '../registry.ts';
@@ -195,15 +196,17 @@ Sources: ${Object.keys(SOURCES).join(', ')}. Endpoints come from LPDATA_* variab
   },
   build: {
     summary: 'build the SQL models (staging, core, published) for a window',
-    usage: `lpdata build [model ...] [--from D --to D]   (default window: the embedded network's, else yesterday)
+    usage: `lpdata build [model ...] [--from D --to D] [--rebuild]   (default window: the embedded network's, else yesterday)
 
-A model failing an error contract test is not written, nor is anything that reads it; the rest is
+Each UTC day of the window is built on its own (data/build/<layer>/<model>/day=D.parquet); a day's
+model whose inputs (raw partitions, SQL, contract, the models it reads) did not change since its last
+build is skipped unless --rebuild. A model failing an error contract test is not written, nor is anything that reads it; the rest is
 built. data/build/report.json records the outcome for \`lpdata release\`. Exit status: 0 all built;
 3 some held back (the failing tests and sample rows are printed); 1 nothing built.`,
-    options: { ...COMMON },
+    options: { ...COMMON, rebuild: { type: 'boolean' } },
     async run(v, names) {
       const config = configFor(v);
-      const report = await buildModels(config, windowFor(v, embeddedWindow(config)), log, names.length ? names : undefined);
+      const report = await buildModels(config, windowFor(v, embeddedWindow(config)), log, names.length ? names : undefined, { rebuild: Boolean(v.rebuild) });
       process.stdout.write(stableJson(report.built.map((b) => ({ model: b.name, layer: b.layer, rows: b.rows, path: b.path }))) + '\n');
       process.stderr.write(holdBackText(report));
       const held = heldBackError(report, undefined, 'built');
@@ -214,7 +217,8 @@ built. data/build/report.json records the outcome for \`lpdata release\`. Exit s
     summary: 'publish the built datasets to the store (LPDATA_STORE: a folder or s3://bucket/prefix)',
     usage: `lpdata release [--from D --to D]
 
-Releases what the last \`lpdata build\` of the same window built (data/build/report.json). Datasets
+Releases the union of the window's day builds (data/build/days/: every day must be built, here or
+in shards whose data/build was copied in; missing days are named). Datasets
 whose model failed an error test, or reads one that did, are held back: their latest release stays,
 and catalog.json says why. Exit status: 0 all released; 3 some held back; 1 nothing published
 (e.g. a dataset not built for this window: then nothing at all is written).`,
@@ -225,6 +229,35 @@ and catalog.json says why. Exit status: 0 all released; 3 some held back; 1 noth
       process.stdout.write(stableJson(published) + '\n');
       process.stderr.write(holdBackText(build, held_back));
       const held = heldBackError(build, held_back, 'released');
+      if (held) throw held;
+    },
+  },
+  backfill: {
+    summary: 'ingest and build one shard of a window\'s days (--shard i/N); `lpdata release` publishes the union',
+    usage: `lpdata backfill --from D --to D [--shard i/N] [--no-release] [--rebuild] [--embedded --seed S --scale N --start D --days N]
+
+Shard i of N takes a contiguous run of the window's UTC days, ingests them (with the days around
+them that their models read) and builds them into <data-dir>. Copy every shard's data/build (and
+data/raw/**/_manifest.json, for the release's source figures) into one data folder, then
+\`lpdata release --from D --to D\` publishes the window: the same bytes as one \`lpdata run\`. Without
+--no-release a shard that finds every day of the window built also releases. Default --shard 0/1.`,
+    options: { ...COMMON, ...NETWORK, shard: { type: 'string' }, 'no-release': { type: 'boolean' }, rebuild: { type: 'boolean' }, embedded: { type: 'boolean' } },
+    async run(v) {
+      const shard = parseShard(typeof v.shard === 'string' ? v.shard : '0/1');
+      const out = await withNetwork(configFor(v), v, (c, w) => backfill(c, w, shard, log, { release: !v['no-release'], rebuild: Boolean(v.rebuild) }));
+      process.stdout.write(
+        stableJson({
+          shard: `${shard.index}/${shard.count}`,
+          days: out.days,
+          jobs: out.ingested.length,
+          rows: out.ingested.reduce((n, r) => n + r.rows, 0),
+          built: out.build?.days.map((d) => ({ day: d.day, built: d.built.length, skipped: d.skipped.length })) ?? [],
+          releases: out.released?.published.map((p) => ({ dataset: p.dataset_id, release_id: p.release_id, new: p.created })) ?? null,
+          waiting_for: out.waiting_for,
+        }) + '\n',
+      );
+      if (out.build) process.stderr.write(holdBackText(out.build, out.released?.held_back));
+      const held = out.build && heldBackError(out.build, out.released?.held_back, out.released ? 'released' : 'built');
       if (held) throw held;
     },
   },

@@ -142,4 +142,49 @@ describe('model runner', () => {
       expect(() => discoverModels(join(root, 'models'))).toThrow(/severity "fatal".*\n.*error \(the default\) or warn/);
     });
   });
+
+  describe('by day', () => {
+    // Four days of raw things, one a day at 05:00; a model reads its day's raw and the days around it.
+    const four = { from: ms(Date.parse('2026-11-16T00:00:00Z')), to: ms(Date.parse('2026-11-20T00:00:00Z')) };
+    const day = (d: string) => join(root, `data/raw/src/things/date=${d}`);
+    const put = async (d: string, ids: string[]) => {
+      await mkdir(day(d), { recursive: true });
+      await writeFile(join(day(d), 'records.ndjson.gz'), gzipSync(ids.map((id) => JSON.stringify({ id, t: Date.parse(`${d}T05:00:00Z`) })).join('\n') + '\n'));
+    };
+    beforeEach(async () => {
+      await rm(join(root, 'data/raw/src/things'), { recursive: true, force: true });
+      for (const [i, d] of ['2026-11-16', '2026-11-17', '2026-11-18', '2026-11-19'].entries()) await put(d, [`t${i}`]);
+      // Only the window's rows: each day's build keeps its own day.
+      await writeFile(
+        join(root, 'models/staging/stg_things.sql'),
+        "select json ->> '$.id' as id, cast(json ->> '$.t' as bigint) as at_ms from raw_src_things where cast(json ->> '$.t' as bigint) >= getvariable('window_from_ms') and cast(json ->> '$.t' as bigint) < getvariable('window_to_ms') order by id",
+      );
+    });
+    const dayOpts = () => ({ ...opts(), window: four });
+
+    it('builds each day into its own file, and skips a day whose inputs did not change', async () => {
+      const first = await buildAll(dayOpts());
+      expect(first.days.map((d) => [d.day, d.built, d.skipped])).toEqual(['2026-11-16', '2026-11-17', '2026-11-18', '2026-11-19'].map((d) => [d, ['stg_things'], []]));
+      expect(first.built.map((b) => [b.name, b.rows])).toEqual([['stg_things', 4]]);
+      const again = await buildAll(dayOpts());
+      expect(again.days.map((d) => [d.built.length, d.skipped])).toEqual(Array(4).fill([0, ['stg_things']]));
+      expect(again.built).toEqual(first.built.map((b) => ({ ...b, duration_ms: again.built[0]!.duration_ms })));
+      expect((await buildAll(dayOpts(), undefined, { rebuild: true })).days.every((d) => d.built.length === 1)).toBe(true);
+    });
+
+    it('rebuilds only the days that read a changed raw partition: its own and the day before (which reads the day after)', async () => {
+      await buildAll(dayOpts());
+      await put('2026-11-19', ['t3', 'late']);
+      const report = await buildAll(dayOpts());
+      expect(report.days.map((d) => [d.day, d.built.length > 0])).toEqual([['2026-11-16', false], ['2026-11-17', false], ['2026-11-18', true], ['2026-11-19', true]]);
+      expect(report.built[0]!.rows).toBe(5);
+    });
+
+    it('rebuilds a day whose model SQL changed', async () => {
+      await buildAll(dayOpts());
+      const sql = await readFile(join(root, 'models/staging/stg_things.sql'), 'utf8');
+      await writeFile(join(root, 'models/staging/stg_things.sql'), sql.replace('order by id', 'order by id, at_ms'));
+      expect((await buildAll(dayOpts())).days.every((d) => d.built.length === 1)).toBe(true);
+    });
+  });
 });
