@@ -1,7 +1,7 @@
 // Builds models in dependency order. Each model runs in a fresh DuckDB session that can open only
 // the files of the inputs it declares and the one file it writes; run parameters (the window, the
 // hashing key) are bound as variables, so no model reads the clock.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -305,13 +305,14 @@ function readDayRecord(dataDir: string, day: string): DayRecord | undefined {
 
 /**
  * A raw partition's content digest: the records' sha256 from its manifest (written by the snapshot
- * writer), else the file's own hash (fixtures written without a manifest).
+ * writer) with the file's size, so a file edited by hand without its manifest still counts as
+ * changed; the file's own hash when it has no manifest (fixtures).
  */
 async function rawDigest(file: string, cache: Map<string, string>): Promise<string> {
   let d = cache.get(file);
   if (d) return d;
   const manifest = join(dirname(file), MANIFEST_FILE);
-  d = existsSync(manifest) ? (JSON.parse(readFileSync(manifest, 'utf8')) as { sha256: string }).sha256 : (await sha256File(file)).sha256;
+  d = existsSync(manifest) ? `${(JSON.parse(readFileSync(manifest, 'utf8')) as { sha256: string }).sha256} ${statSync(file).size}` : (await sha256File(file)).sha256;
   cache.set(file, d);
   return d;
 }

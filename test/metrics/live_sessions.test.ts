@@ -17,6 +17,7 @@ import { METRICS_DIR } from '../../lib/paths.ts';
 import { HOUR_MS, isoDay, type Window } from '../../lib/time.ts';
 import type { SessionTruth } from '../../network/activity.ts';
 import { startNetwork, type EmbeddedNetwork } from '../../network/index.ts';
+import { builtFile } from '../built-file.ts';
 
 process.env.LPDATA_LOG_LEVEL = 'error';
 const log = logger({ test: 'live_sessions' });
@@ -80,7 +81,7 @@ beforeAll(async () => {
   window = net.world.window;
   await ingest(selectJobs(['gateway_events', 'reference']), config, window, log, FETCHED_AT);
   const { built } = await buildModels(config, window, log, ['live_orchestrator_hourly', 'live_orchestrator_daily', 'orchestrator_workflow_hourly', 'core_host_regions']);
-  paths = Object.fromEntries(built.map((b) => [b.name, b.path]));
+  paths = Object.fromEntries(built.map((b) => [b.name, builtFile(config.dataDir, b.layer, b.name)]));
   ({ sessions: damaged, lostSamples } = archiveDamage(net));
 }, 240_000);
 

@@ -180,6 +180,18 @@ describe('model runner', () => {
       expect(report.built[0]!.rows).toBe(5);
     });
 
+    it('reads raw HISTORY_DAYS + 1 days back only for models below one that reads history_from_ms', async () => {
+      await buildAll(dayOpts());
+      await put('2026-11-16', ['t0', 'late']);
+      expect((await buildAll(dayOpts())).days.map((d) => d.built.length)).toEqual([1, 1, 0, 0]);
+      await mkdir(join(root, 'models/core'), { recursive: true });
+      await writeFile(join(root, 'models/core/core_history.sql'), "select id, at_ms from stg_things where at_ms >= getvariable('history_from_ms') order by id");
+      await writeFile(join(root, 'models/core/core_history.yml'), contract('core_history', '  - model: stg_things'));
+      await put('2026-11-16', ['t0']);
+      // stg_things now feeds a lookback model: every day of the window reads 2026-11-16.
+      expect((await buildAll(dayOpts())).days.map((d) => d.built)).toEqual(Array(4).fill(['stg_things', 'core_history']));
+    });
+
     it('rebuilds a day whose model SQL changed', async () => {
       await buildAll(dayOpts());
       const sql = await readFile(join(root, 'models/staging/stg_things.sql'), 'utf8');
