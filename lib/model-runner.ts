@@ -1,6 +1,7 @@
-// Builds models in dependency order. Each model runs in a fresh DuckDB session that can open only
-// the files of the inputs it declares and the one file it writes; run parameters (the window, the
-// hashing key) are bound as variables, so no model reads the clock.
+// Builds models in dependency order, one UTC day of the window at a time, skipping a day's model
+// whose inputs did not change since its last build. Each model runs in a fresh DuckDB session that
+// can open only the files of the inputs it declares and the one file it writes; run parameters (the
+// day's window, the hashing key) are bound as variables, so no model reads the clock.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -366,6 +367,9 @@ async function buildDay(opts: BuildOptions, models: Model[], wanted: Set<string>
     }
     let b: BuiltModel | FailedModel;
     try {
+      // A day file left by a build of another window over this day (a partial day) is no input.
+      const stale = m.contract.inputs.flatMap((i) => ('model' in i && !record.built[i.model] ? [i.model] : []));
+      if (stale.length) throw new UserError(`model ${name} needs ${stale.join(', ')}, not built for ${window.from}..${window.to}`, 'build the models it reads for this window first (`lpdata build` without model names builds them all)');
       const views = inputViews(m, all, opts, lookback.get(name)!);
       const digest = await inputDigest(m, views, record, opts, cache);
       const last = record.built[name];
