@@ -25,5 +25,6 @@ final as (
     from reported
 )
 
+-- The whole key, window last: two leaderboard windows on one day must not tie (sorts run on every core).
 select * from final
-order by day, job_type, pipeline_posted, model, orchestrator_address, region
+order by day, job_type, pipeline_posted, model, orchestrator_address, region, window_from_ms

@@ -100,5 +100,6 @@ final as (
     from round_trip
 )
 
+-- The whole key, window last: two leaderboard windows on one day must not tie (sorts run on every core).
 select * from final
-order by day, job_type, pipeline_posted, model, orchestrator_address, region
+order by day, job_type, pipeline_posted, model, orchestrator_address, region, window_from_ms

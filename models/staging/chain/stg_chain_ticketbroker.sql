@@ -36,4 +36,4 @@ final as (
 )
 
 select * from final
-order by log_position
+order by log_position, transaction_hash, log_index

@@ -48,4 +48,4 @@ final as (
 )
 
 select * from final
-order by round, orchestrator_address, version_hash
+order by round, orchestrator_address, version_hash, pool_id

@@ -1,7 +1,8 @@
-// Models build on every core, and a float sum's last bits depend on the order its rows are added
-// in, which threads vary: every sum or average over a DOUBLE column of a model's inputs must be
-// exact (a DECIMAL cast) or in value order (`sum(x order by x)`). This reads each core and published
-// model for aggregates over a column its inputs' contracts type as DOUBLE.
+// Models build on every core, so nothing in their bytes may depend on how threads split the rows:
+// a float sum's last bits depend on the order its rows are added in, so every sum or average over a
+// DOUBLE column of a model's inputs must be exact (a DECIMAL cast) or in value order
+// (`sum(x order by x)`); and rows tied in the final ORDER BY come out in any order, so it must name
+// the whole primary key.
 import { describe, expect, it } from 'vitest';
 import { discoverModels, type Model } from '../../lib/contracts.ts';
 import { MODELS_DIR } from '../../lib/paths.ts';
@@ -35,6 +36,26 @@ export function unorderedFloatAggregates(m: Model, all: Map<string, Model>): str
   }
   return out;
 }
+
+/** Primary-key columns the model's final ORDER BY does not name. */
+export function keyOutsideOrder(m: Model): string[] {
+  const sql = m.sql.replace(/--[^\n]*/g, '');
+  const at = sql.toLowerCase().lastIndexOf('order by');
+  const named = at < 0 ? [] : sql.slice(at + 'order by'.length).replace(/;\s*$/, '').split(',').map((c) => c.trim().replace(/\s+nulls\s+(first|last)$/i, '').replace(/\s+(asc|desc)$/i, '').replace(/^"|"$/g, ''));
+  return m.contract.primary_key.filter((k) => !named.includes(k));
+}
+
+describe('final row order', () => {
+  it('names the whole primary key in every model', () => {
+    const models = discoverModels(MODELS_DIR);
+    expect(models.flatMap((m) => keyOutsideOrder(m).map((k) => `${m.contract.name}: ${k}`))).toEqual([]);
+  });
+
+  it('finds a key column left out of the order', () => {
+    const m = discoverModels(MODELS_DIR).find((x) => x.contract.name === 'core_leaderboard_scores')!;
+    expect(keyOutsideOrder({ ...m, sql: m.sql.replace(', region, window_from_ms', ', region') })).toEqual(['window_from_ms']);
+  });
+});
 
 describe('float aggregates', () => {
   it('every sum or average over a DOUBLE input column is exact or in value order', () => {
