@@ -14,7 +14,7 @@ import { startAnvil, type Anvil } from '../../network/chain/anvil.ts';
 import { compileEmitter } from '../../network/chain/compile.ts';
 import { installEmitters, mineEvents } from '../../network/chain/mine.ts';
 import type { PlannedEvent } from '../../network/protocol.ts';
-import { builtFile } from '../built-file.ts';
+import { lastDayFile } from '../built-file.ts';
 
 process.env.LPDATA_LOG_LEVEL ??= 'error';
 
@@ -68,11 +68,12 @@ export async function readRaw(dataDir: string, source: string, entity: string): 
 }
 
 /**
- * Rows of a model built over one day (`data/build/<layer>/<model>/day=<D>.parquet`). `select` can cast DECIMAL columns to
- * text, which the row reader would otherwise turn into (inexact) numbers.
+ * Rows of a built model's last day (`data/build/<layer>/<model>/day=<D>.parquet`): the whole
+ * build for a one-day window, and every chain log for chain staging. `select` can cast DECIMAL
+ * columns to text, which the row reader would otherwise turn into (inexact) numbers.
  */
 export async function readBuilt(dataDir: string, layer: string, model: string, select = '*'): Promise<Record<string, unknown>[]> {
-  const path = builtFile(dataDir, layer, model);
+  const path = lastDayFile(dataDir, layer, model);
   const s = await openSession({ allowedPaths: [path] });
   try {
     return await queryRows(s.conn, `SELECT ${select} FROM read_parquet(${sqlString(path)})`);
