@@ -1,5 +1,5 @@
 // Text files as lines in DuckDB, bytes untouched: read through the CSV reader with one column, no
-// quoting and a delimiter no text holds, and written back the same way (gzip or plain).
+// quoting and a delimiter no text holds, and written back the same way.
 import { sqlString } from './duckdb.ts';
 
 /** Four control bytes in a row: never in JSON, and a line holding them fails loudly, not silently. */
@@ -19,9 +19,9 @@ export function readLinesSql(files: string[], opts: { filename?: boolean; parall
   return `read_csv([${files.map(sqlString).join(', ')}], columns = {'line': 'VARCHAR'}, delim = '${DELIM}', quote = '', escape = '', header = false, auto_detect = false, strict_mode = true, max_line_size = ${MAX_LINE_BYTES}, buffer_size = ${2 * MAX_LINE_BYTES}, filename = ${opts.filename ?? false}, parallel = ${opts.parallel ?? true})`;
 }
 
-/** Writes the single VARCHAR column of `query`, one value a line, each ended by `\n`. */
-export function copyLinesSql(query: string, path: string, gzip: boolean): string {
-  return `COPY (${query}) TO ${sqlString(path)} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '${DELIM}', COMPRESSION ${gzip ? 'gzip' : 'none'})`;
+/** Writes the single VARCHAR column of `query`, one value a line, each ended by `\n`, uncompressed. */
+export function copyLinesSql(query: string, path: string): string {
+  return `COPY (${query}) TO ${sqlString(path)} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '${DELIM}', COMPRESSION none)`;
 }
 
 /** The escape JSON.stringify writes for each control character. */
@@ -32,9 +32,4 @@ export function jsonStringSql(expr: string): string {
   let out = `replace(replace(${expr}, '\\', '\\\\'), '"', '\\"')`;
   for (let c = 0; c < 32; c++) out = `replace(${out}, chr(${c}), '${SHORT[c] ?? `\\u${c.toString(16).padStart(4, '0')}`}')`;
   return `('"' || ${out} || '"')`;
-}
-
-/** A SQL list literal of strings, for `IN`. */
-export function sqlList(values: readonly string[]): string {
-  return `(${values.map(sqlString).join(', ')})`;
 }

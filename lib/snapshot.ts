@@ -1,10 +1,11 @@
 // Raw snapshots: what a source returned, one record per line, plus a provenance manifest and a
 // quarantine file. A partition is written under a temporary name and renamed into place, so a
 // crash never leaves a half-written partition and a rerun replaces it whole.
-import { createWriteStream, existsSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { once } from 'node:events';
+import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { sha256File, stableJson } from './hash.ts';
 
@@ -62,6 +63,15 @@ export const RECORDS_FILE = 'records.ndjson.gz';
 export const QUARANTINE_FILE = 'quarantine.ndjson';
 export const MANIFEST_FILE = '_manifest.json';
 
+/** zlib's default: every writer compresses records alike, so the same lines give the same bytes. */
+const GZIP_LEVEL = 6;
+
+/** Compresses a plain records file into `dst` as SnapshotWriter would, streaming, and removes it. */
+export async function gzipRecords(src: string, dst: string): Promise<void> {
+  await pipeline(createReadStream(src, { highWaterMark: 1 << 20 }), createGzip({ level: GZIP_LEVEL }), createWriteStream(dst));
+  await rm(src);
+}
+
 export function partitionDir(t: SnapshotTarget): string {
   return join(t.dataDir, 'raw', t.source, t.entity, t.partition);
 }
@@ -71,7 +81,7 @@ let writers = 0;
 /** Streams records into a new partition; `commit` makes it visible atomically. */
 export class SnapshotWriter {
   private readonly tmp: string;
-  private readonly gzip = createGzip({ level: 6 });
+  private readonly gzip = createGzip({ level: GZIP_LEVEL });
   private readonly out: Promise<import('node:fs').WriteStream>;
   private rows = 0;
   private readonly quarantine: string[] = [];

@@ -8,7 +8,7 @@
 // de-duplicates, merges each touched partition with what an earlier run stored, and writes each
 // partition's records and quarantine with COPY, spilling to disk past its memory limit. JS only
 // lists files, reads earlier manifests and writes new ones from per-partition counts.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { endpoint } from '../../lib/config.ts';
@@ -16,7 +16,7 @@ import { openSession, queryRows, sqlString, type Session } from '../../lib/duckd
 import { copyLinesSql, jsonStringSql, readLinesSql } from '../../lib/lines.ts';
 import { progress, type Logger } from '../../lib/log.ts';
 import { FolderStore, openStore, type ObjectStore } from '../../lib/objects.ts';
-import { commitStaged, partitionDir, QUARANTINE_FILE, readManifest, RECORDS_FILE, stagingDir, type SnapshotManifest, type SnapshotTarget } from '../../lib/snapshot.ts';
+import { commitStaged, gzipRecords, partitionDir, QUARANTINE_FILE, readManifest, RECORDS_FILE, stagingDir, type SnapshotManifest, type SnapshotTarget } from '../../lib/snapshot.ts';
 import { HOUR_MS, iso, ms } from '../../lib/time.ts';
 import { readWatermark, writeWatermark } from '../../lib/watermark.ts';
 import type { Job, JobContext, JobResult } from '../job.ts';
@@ -29,6 +29,10 @@ const HOUR_DIR = /^topics\/([^/]+)\/year=(\d{4})\/month=(\d{2})\/day=(\d{2})\/ho
 /** Where undatable or unreadable lines go: the day their file arrived. */
 const INVALID_ENTITY = '_invalid';
 const DUPLICATE = 'duplicate envelope id';
+/** Archive readers side by side, one thread each: the machine's cores. */
+const READERS = 2;
+/** Partitions compressing while DuckDB writes the next one. */
+const GZIP_AHEAD = 2;
 
 export interface GatewayEventsOptions {
   /** Test hook: called after each partition is committed (a throw here simulates a crash). */
@@ -89,7 +93,9 @@ async function run(ctx: JobContext, opts: GatewayEventsOptions): Promise<JobResu
     const scratch = join(config.dataDir, 'tmp', `gateway-events-${process.pid}`);
     await rm(scratch, { recursive: true, force: true });
     await mkdir(scratch, { recursive: true });
-    const session = await openSession({ memoryLimit: process.env.LPDATA_DUCKDB_MEMORY ?? '1GB' });
+    // Past its memory limit DuckDB spills to the scratch folder: a day of the real network's events
+    // is several GB of text, and the process must stay under 2 GB.
+    const session = await openSession({ memoryLimit: process.env.LPDATA_DUCKDB_MEMORY ?? '1500MB' });
     try {
       await session.conn.run(`SET temp_directory = ${sqlString(join(scratch, 'spill'))}`);
       const files = await localFiles(store, keys, scratch, log);
@@ -130,26 +136,56 @@ async function partitionAll(
 ): Promise<void> {
   const { conn } = session;
   const { config } = ctx;
+  // Where the time goes, logged at the end: the benchmark compares this path with bare DuckDB.
+  const timings: Record<string, number> = {};
+  const timed = async <T>(step: string, work: () => Promise<T>): Promise<T> => {
+    const t0 = Date.now();
+    try {
+      return await work();
+    } finally {
+      timings[step] = (timings[step] ?? 0) + Date.now() - t0;
+    }
+  };
   const target = (entity: string, day: string): SnapshotTarget => ({ dataDir: config.dataDir, source: SOURCE, entity, partition: `date=${day}` });
 
-  // Every line of the window's files, numbered in file then line order (`seq`). One reader thread:
-  // a parallel scan interleaves files, and which delivery of an id comes first must not depend on it.
+  // Every line of the window's files, numbered in file then line order (`seq`). A parallel scan
+  // interleaves files, and which delivery of an id comes first must not depend on it: the files are
+  // cut into runs of about equal bytes, each read by one thread on its own connection, side by side.
   const keys = files.paths.map((p) => p.slice(files.root.length + 1));
   await conn.run(`CREATE TABLE files (file_index BIGINT, file VARCHAR, arrival_day VARCHAR)`);
   await conn.run(`INSERT INTO files VALUES ${keys.map((k, i) => `(${i}, ${sqlString(k)}, ${sqlString(k.replace(HOUR_DIR, '$2-$3-$4'))})`).join(', ')}`);
-  await conn.run(`CREATE TABLE raw AS SELECT file_index, line FROM ${readLinesSql(files.paths, { parallel: false })} WHERE line IS NOT NULL`);
-  // Each line checked and routed: a line the rules reject goes to the day its file arrived; a kept
-  // one to its family and payload day.
-  await conn.run(`CREATE TABLE ev AS
-    SELECT c.seq, f.file, c.reason, c.id, c.type, c.payload_ms,
+  const runs = fileRuns(files.paths, READERS);
+  await timed('read_ms', () =>
+    Promise.all(
+      runs.map(async (r, i) => {
+        const c = i === 0 ? conn : await session.connect();
+        await c.run(`CREATE TABLE raw_${i} AS SELECT file_index + ${r.first} AS file_index, line FROM ${readLinesSql(r.paths, { parallel: false })} WHERE line IS NOT NULL`);
+      }),
+    ),
+  );
+  // seq: the run's first line number plus the line's position in its run.
+  const sizes = await queryRows<{ n: bigint }>(conn, runs.map((_, i) => `SELECT ${i} AS i, count(*) AS n FROM raw_${i}`).join(' UNION ALL ') + ' ORDER BY i');
+  let offset = 0n;
+  const rawSql = runs
+    .map((_, i) => {
+      const sql = `SELECT rowid + ${offset} AS seq, file_index, line FROM raw_${i}`;
+      offset += sizes[i]!.n;
+      return sql;
+    })
+    .join(' UNION ALL ');
+  // Each line checked and routed, in parallel (rows may come out in any order; `seq` keeps theirs):
+  // a line the rules reject goes to the day its file arrived; a kept one to its family and payload day.
+  await timed('check_ms', () => conn.run(`CREATE TABLE ev AS
+    SELECT c.seq, c.file_index, c.line, c.reason, c.id, c.type, c.payload_ms,
       coalesce(c.entity, '${INVALID_ENTITY}') AS entity,
       CASE WHEN c.reason IS NULL THEN strftime(epoch_ms(floor(c.payload_ms)::BIGINT), '%Y-%m-%d') ELSE f.arrival_day END AS day
-    FROM ${checkedEventsSql('(SELECT rowid AS seq, file_index, line FROM raw)')} c JOIN files f USING (file_index)`);
+    FROM ${checkedEventsSql(`(${rawSql})`)} c JOIN files f USING (file_index)`));
+  for (let i = 0; i < runs.length; i++) await conn.run(`DROP TABLE raw_${i}`);
   // The first delivery of an id, in file then line order, is the one kept.
   await conn.run(`CREATE TABLE firsts AS SELECT id, min(seq) AS first_seq FROM ev WHERE reason IS NULL GROUP BY id`);
 
   const touched: Touched[] = [];
-  for (const r of await queryRows<{ entity: string; day: string; files: string[] }>(conn, `SELECT entity, day, list(DISTINCT file) AS files FROM ev GROUP BY entity, day`)) {
+  for (const r of await queryRows<{ entity: string; day: string; files: string[] }>(conn, `SELECT entity, day, list(DISTINCT file) AS files FROM ev JOIN files USING (file_index) GROUP BY entity, day`)) {
     const prior = await readManifest(partitionDir(target(r.entity, r.day)));
     touched.push({ entity: r.entity, day: r.day, files: r.files, prior, priorFiles: (prior?.extra.archive_files as string[] | undefined) ?? [] });
   }
@@ -182,13 +218,13 @@ async function partitionAll(
   // Every partition's records and quarantine, in the order they are written: records by payload
   // time then id; quarantine as earlier runs left it, then this run's rejections and re-deliveries
   // in file order, then re-deliveries of what an earlier run kept.
-  await conn.run(`CREATE TABLE out AS
+  await timed('merge_ms', () => conn.run(`CREATE TABLE out AS
     WITH fresh AS (
-      SELECT e.*, r.line, (e.reason IS NULL AND e.seq > f.first_seq) AS in_run_dup
+      SELECT e.*, (e.reason IS NULL AND e.seq > f.first_seq) AS in_run_dup
       FROM ev e
-      JOIN raw r ON r.rowid = e.seq
       LEFT JOIN firsts f ON f.id = e.id
-      ANTI JOIN prior_files pf ON pf.entity = e.entity AND pf.day = e.day AND pf.file = e.file
+      ANTI JOIN (SELECT pf.entity, pf.day, fi.file_index FROM prior_files pf JOIN files fi USING (file)) pf
+        ON pf.entity = e.entity AND pf.day = e.day AND pf.file_index = e.file_index
     ),
     classified AS (
       SELECT fresh.*, (reason IS NULL AND NOT in_run_dup AND p.id IS NOT NULL) AS prior_dup
@@ -206,11 +242,10 @@ async function partitionAll(
         '{"reason":' || ${jsonStringSql(`coalesce(reason, '${DUPLICATE}')`)} || ',"raw":' || ${jsonStringSql('line')} || '}'
       FROM classified WHERE reason IS NOT NULL OR in_run_dup OR prior_dup
     )
-    -- Clustered by partition, so each partition's COPY below reads only its own row groups.
-    SELECT * FROM rows ORDER BY entity, day`);
-  await conn.run('DROP TABLE raw');
+    -- In the order each partition is written: its COPY below scans its own row groups in order.
+    SELECT * FROM rows ORDER BY entity, day, kind, payload_ms, id, q_order, seq, line`));
   figures.read += count((await queryRows<{ n: bigint }>(conn, `SELECT count(*) AS n FROM ev`))[0]!.n);
-  figures.replayed += count((await queryRows<{ n: bigint }>(conn, `SELECT count(*) AS n FROM ev e SEMI JOIN prior_files pf ON pf.entity = e.entity AND pf.day = e.day AND pf.file = e.file`))[0]!.n);
+  figures.replayed += count((await queryRows<{ n: bigint }>(conn, `SELECT count(*) AS n FROM ev e JOIN files f USING (file_index) SEMI JOIN prior_files pf ON pf.entity = e.entity AND pf.day = e.day AND pf.file = f.file`))[0]!.n);
   const fresh = (await queryRows<{ kept: bigint; quarantined: bigint }>(conn, `SELECT count(*) FILTER (kind = 'r' AND seq IS NOT NULL) AS kept, count(*) FILTER (kind = 'q' AND q_order > 0) AS quarantined FROM out`))[0]!;
   figures.kept += count(fresh.kept);
   figures.quarantined += count(fresh.quarantined);
@@ -230,28 +265,23 @@ async function partitionAll(
   }
 
   const bar = progress(ctx.log, 'gateway_events.partitions', touched.length);
-  for (const t of touched) {
+  // DuckDB writes each partition's lines plain and zlib compresses them (DuckDB's own gzip is
+  // several times slower; zlib gives the bytes every other writer of records gives). zlib runs in
+  // libuv's pool, so up to GZIP_AHEAD partitions compress while DuckDB writes the next; partitions
+  // are still committed one by one, in order.
+  const staged: { t: Touched; tmp: string; compressed: Promise<void> }[] = [];
+  const commitOldest = async () => {
+    const { t, tmp, compressed } = staged.shift()!;
+    await timed('gzip_wait_ms', () => compressed);
     const k = `${t.entity}|${t.day}`;
     const kept = rowsBy.get(k) ?? { rows: 0, types: {} };
     const reasons = reasonsBy.get(k) ?? {};
-    const quarantined = Object.values(reasons).reduce((s, n) => s + n, 0);
-    const tgt = target(t.entity, t.day);
-    const tmp = stagingDir(tgt);
-    await mkdir(tmp, { recursive: true });
-    const where = `entity = ${sqlString(t.entity)} AND day = ${sqlString(t.day)}`;
-    try {
-      await conn.run(copyLinesSql(`SELECT line FROM out WHERE ${where} AND kind = 'r' ORDER BY payload_ms, id, line`, join(tmp, RECORDS_FILE), true));
-      if (quarantined > 0) await conn.run(copyLinesSql(`SELECT line FROM out WHERE ${where} AND kind = 'q' ORDER BY q_order, seq`, join(tmp, QUARANTINE_FILE), false));
-    } catch (err) {
-      await rm(tmp, { recursive: true, force: true });
-      throw err;
-    }
     const kinds = familyFigures(t.entity, kept.types);
     if (kinds.status === 'unknown') unknownTypes.push(...Object.keys(kinds.types ?? {}));
     const dayStart = Date.parse(`${t.day}T00:00:00Z`);
     manifests.push(
       await commitStaged(
-        tgt,
+        target(t.entity, t.day),
         tmp,
         {
           job: 'gateway_events.archive',
@@ -265,14 +295,50 @@ async function partitionAll(
             ...(kinds.types ? { types: kinds.types, flags: Object.entries(kinds.types).map(([type, n]) => `unknown event type ${type} (${n} events)`) } : {}),
           },
         },
-        { rows: kept.rows, quarantined, reasons },
+        { rows: kept.rows, quarantined: Object.values(reasons).reduce((n, x) => n + x, 0), reasons },
         ctx.fetchedAt,
       ),
     );
     bar.tick();
     opts.afterPartition?.(manifests.length);
+  };
+  try {
+    for (const t of touched) {
+      const tmp = stagingDir(target(t.entity, t.day));
+      await mkdir(tmp, { recursive: true });
+      const where = `entity = ${sqlString(t.entity)} AND day = ${sqlString(t.day)}`;
+      const plain = join(tmp, 'records.ndjson');
+      // `out` is in write order and a filtered table scan keeps it.
+      await timed('write_ms', () => conn.run(copyLinesSql(`SELECT line FROM out WHERE ${where} AND kind = 'r'`, plain)));
+      if (reasonsBy.has(`${t.entity}|${t.day}`)) await timed('write_ms', () => conn.run(copyLinesSql(`SELECT line FROM out WHERE ${where} AND kind = 'q'`, join(tmp, QUARANTINE_FILE))));
+      const compressed = gzipRecords(plain, join(tmp, RECORDS_FILE));
+      // Awaited in order below; marked handled so a failure while another is awaited is not unhandled.
+      compressed.catch(() => {});
+      staged.push({ t, tmp, compressed });
+      if (staged.length > GZIP_AHEAD) await commitOldest();
+    }
+    while (staged.length > 0) await commitOldest();
+  } finally {
+    // After a failure: partitions not committed leave nothing behind.
+    await Promise.allSettled(staged.map((x) => x.compressed));
+    await Promise.all(staged.map((x) => rm(x.tmp, { recursive: true, force: true })));
   }
   bar.end({ lines: figures.read });
+  ctx.log.info('gateway events timings', timings);
+}
+
+/** `paths` cut into at most `n` runs of consecutive files with about equal bytes on disk. */
+function fileRuns(paths: string[], n: number): { first: number; paths: string[] }[] {
+  const bytes = paths.map((p) => statSync(p).size);
+  const total = bytes.reduce((a, b) => a + b, 0);
+  const out: { first: number; paths: string[] }[] = [];
+  let sum = 0;
+  for (let i = 0; i < paths.length; i++) {
+    if (out.length === 0 || (sum >= (total * out.length) / n && out.length < n)) out.push({ first: i, paths: [] });
+    out[out.length - 1]!.paths.push(paths[i]!);
+    sum += bytes[i]!;
+  }
+  return out;
 }
 
 /**

@@ -1,62 +1,78 @@
 // The rules that accept or reject an archived gateway event line, with the reason a person can act
 // on, as one DuckDB query: the connector runs them over whole archives without holding a line in JS.
-import { sqlList } from '../../lib/lines.ts';
+import { sqlString } from '../../lib/duckdb.ts';
 import { MODELLED_FAMILIES, STORED_FAMILIES, UNKNOWN_ENTITY } from './families.ts';
 
 /** Families whose payload is an array of objects rather than one object. */
 const ARRAY_FAMILIES = ['network_capabilities', 'discovery_results'];
 
-const NUMBER_KINDS = `('BIGINT', 'UBIGINT', 'HUGEINT', 'DOUBLE')`;
+const sqlList = (values: readonly string[]): string => `(${values.map(sqlString).join(', ')})`;
 
 /**
- * DuckDB's JSON parser also takes NaN, Infinity and trailing commas, which no JSON parser of the
- * producers' consumers does: a line that has them outside its string literals is not JSON.
+ * DuckDB's JSON parser also takes NaN, Infinity and trailing commas, which JSON.parse and the
+ * producers' other consumers refuse: a line that has them outside its string literals is not JSON.
+ * Only lines holding the spellings producers write (Python's json.dumps: NaN, Infinity; a compact
+ * trailing comma) pay for the exact check; each `contains` is a scan of every line.
  */
+const LENIENT_HINTS = ['NaN', 'Infinity', ',}', ',]'];
 const LENIENT = String.raw`[:,\[]\s*[-+]?(?i:nan|inf)|,\s*[}\]]`;
 const STRING_LITERAL = String.raw`"(?:[^"\\]|\\.)*"`;
+
+/** The JSON kind of a value extracted by json_extract (written minified), from its first byte. */
+const kindOf = (j: string) =>
+  `CASE WHEN ${j} IS NULL THEN NULL WHEN ${j}[1] = '"' THEN 'VARCHAR' WHEN ${j}[1] = '{' THEN 'OBJECT' WHEN ${j}[1] = '[' THEN 'ARRAY' WHEN ${j} = 'null' THEN 'NULL' WHEN ${j} IN ('true', 'false') THEN 'BOOLEAN' ELSE 'NUMBER' END`;
+
+/** The text of an extracted string value; only one holding an escape needs a parse. */
+const textOf = (j: string) => `CASE WHEN ${j}[1] <> '"' THEN NULL WHEN contains(${j}, '\\') THEN ${j}::JSON ->> '$' ELSE ${j}[2:-2] END`;
 
 /**
  * Every row of `source` (a relation with a VARCHAR column `line`, other columns passed through)
  * with: `reason` (NULL when the line is kept), `id`, `type`, `entity` (the raw entity it is filed
  * under, families.ts), `family_status` and `payload_ms` (the time that dates it, DOUBLE: producers
- * may send fractions).
+ * may send fractions). Most lines are parsed once; only those whose shape the first parse leaves
+ * open (not an object, a payload without a time) are parsed again.
  */
 export function checkedEventsSql(source: string): string {
   const modelled = sqlList(MODELLED_FAMILIES);
   const stored = sqlList(Object.keys(STORED_FAMILIES));
   const arrays = sqlList(ARRAY_FAMILIES);
   return `(
-  WITH shape AS (
+  WITH parsed AS (
     SELECT *,
       -- NULL when the line is not JSON at all.
-      try(json_type(line, ['$', '$.data'])) AS kinds,
-      regexp_matches(line, '${LENIENT}') AND regexp_matches(regexp_replace(line, '${STRING_LITERAL}', '""', 'g'), '${LENIENT}') AS lenient
+      try(json_extract(line, ['$.id', '$.type', '$.timestamp', '$.data.timestamp'])::VARCHAR[]) AS f,
+      CASE WHEN ${LENIENT_HINTS.map((h) => `contains(line, ${sqlString(h)})`).join(' OR ')}
+        THEN regexp_matches(regexp_replace(line, '${STRING_LITERAL}', '""', 'g'), '${LENIENT}') ELSE false END AS lenient
     FROM ${source}
   ),
   fields AS (
-    SELECT *,
-      CASE WHEN kinds[1] = 'OBJECT' AND NOT lenient THEN json_extract(line, ['$.id', '$.type', '$.timestamp', '$.data.timestamp']) END AS f
-    FROM shape
-  ),
-  typed AS (
     SELECT * EXCLUDE (f),
-      json_type(f[1]) AS id_kind, f[1] ->> '$' AS id,
-      json_type(f[2]) AS type_kind, f[2] ->> '$' AS type,
-      json_type(f[3]) AS ts_kind, f[3] ->> '$' AS ts,
-      json_type(f[4]) AS pts_kind, f[4] ->> '$' AS pts
-    FROM fields
+      f IS NULL OR lenient AS unreadable,
+      ${kindOf('f[1]')} AS id_kind, ${textOf('f[1]')} AS id,
+      ${kindOf('f[2]')} AS type_kind, ${textOf('f[2]')} AS type,
+      ${kindOf('f[3]')} AS ts_kind, ${textOf('f[3]')} AS ts,
+      ${kindOf('f[4]')} AS pts_kind, f[4] AS pts
+    FROM parsed
   ),
   statused AS (
     SELECT *,
       CASE WHEN type IN ${modelled} THEN 'modelled' WHEN type IN ${stored} THEN 'stored_not_modelled' ELSE 'unknown' END AS family_status,
       type IN ${arrays} AS array_payload
-    FROM typed
+    FROM fields
+  ),
+  shaped AS (
+    SELECT *,
+      -- Second parses, for the few lines that need them.
+      CASE WHEN NOT unreadable AND id_kind IS NULL THEN json_type(line) END AS root_kind,
+      CASE WHEN NOT unreadable AND family_status = 'modelled' AND (array_payload OR pts_kind IS NULL) THEN json_type(line, '$.data')
+        WHEN pts_kind IS NOT NULL THEN 'OBJECT' END AS data_kind
+    FROM statused
   ),
   checked AS (
     SELECT *,
       CASE
-        WHEN kinds IS NULL OR lenient THEN 'truncated JSON'
-        WHEN kinds[1] <> 'OBJECT' THEN 'record is not a JSON object'
+        WHEN unreadable THEN 'truncated JSON'
+        WHEN root_kind IS NOT NULL AND root_kind <> 'OBJECT' THEN 'record is not a JSON object'
         WHEN id_kind IS DISTINCT FROM 'VARCHAR' OR id = '' THEN 'missing envelope id'
         WHEN type_kind IS DISTINCT FROM 'VARCHAR' OR type = '' THEN 'missing event type'
         WHEN ts_kind IS NULL OR ts_kind = 'NULL' OR (ts_kind = 'VARCHAR' AND ts = '') THEN 'missing envelope timestamp'
@@ -66,16 +82,16 @@ export function checkedEventsSql(source: string): string {
         -- Payloads no model reads are stored as sent: their shape is the producer's business.
         WHEN family_status <> 'modelled' THEN NULL
         -- A poll that reached no orchestrator marshals its nil slice as null (§2.9): a snapshot of nobody.
-        WHEN array_payload THEN CASE WHEN kinds[2] IN ('NULL', 'ARRAY') THEN NULL ELSE 'payload is not an array' END
-        WHEN kinds[2] IS DISTINCT FROM 'OBJECT' THEN 'payload is not an object'
+        WHEN array_payload THEN CASE WHEN data_kind IN ('NULL', 'ARRAY') THEN NULL ELSE 'payload is not an array' END
+        WHEN data_kind IS DISTINCT FROM 'OBJECT' THEN 'payload is not an object'
         -- go-livepeer sends payload ms as a number; Scope's stream_trace sends them as a digit string.
-        WHEN pts_kind IS NULL OR pts_kind = 'NULL' OR pts_kind IN ${NUMBER_KINDS} THEN NULL
-        WHEN pts_kind = 'VARCHAR' AND regexp_full_match(pts, '[0-9]{10,16}') THEN NULL
+        WHEN pts_kind IS NULL OR pts_kind IN ('NULL', 'NUMBER') THEN NULL
+        WHEN pts_kind = 'VARCHAR' AND regexp_full_match(pts, '"[0-9]{10,16}"') THEN NULL
         ELSE 'payload timestamp of the wrong type'
       END AS reason
-    FROM statused
+    FROM shaped
   )
-  SELECT * EXCLUDE (kinds, lenient, id_kind, type_kind, ts_kind, ts, pts_kind, pts, array_payload, id, type, family_status),
+  SELECT * EXCLUDE (unreadable, lenient, root_kind, data_kind, id_kind, type_kind, ts_kind, ts, pts_kind, pts, array_payload, id, type, family_status),
     reason,
     CASE WHEN reason IS NULL THEN id END AS id,
     CASE WHEN reason IS NULL THEN type END AS type,
@@ -83,7 +99,7 @@ export function checkedEventsSql(source: string): string {
     CASE WHEN reason IS NULL THEN family_status END AS family_status,
     -- Swaps, params updates and gateway errors carry no payload time: the envelope dates them (§2.12).
     CASE WHEN reason IS NULL THEN
-      CASE WHEN family_status = 'modelled' AND NOT array_payload AND pts_kind IS NOT NULL AND pts_kind <> 'NULL' THEN pts::DOUBLE ELSE ts::DOUBLE END
+      CASE WHEN family_status = 'modelled' AND NOT array_payload AND pts_kind IN ('NUMBER', 'VARCHAR') THEN trim(pts, '"')::DOUBLE ELSE ts::DOUBLE END
     END AS payload_ms
   FROM checked
 )`;

@@ -1,5 +1,5 @@
 // The connector's DuckDB path writes what its earlier JS path wrote (fixtures/js-path-partitions.json,
-// recorded from that path on the same fixture): the same records in the same order, the same
+// recorded from that path on the same fixture): the same records file (its gzip bytes), the same
 // quarantine bytes and reasons, the same manifests, over two runs where late data re-opens a day.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -123,9 +123,9 @@ export interface PartitionDump {
 }
 
 /**
- * Every gateway-events partition under `dataDir`: records decompressed (the gzip bytes depend on
- * the compressor), the quarantine file as stored, and the manifest without the digest of the
- * compressed records, the fetch time and the archive folder (a temporary one).
+ * Every gateway-events partition under `dataDir`: records decompressed (easier to read in a diff;
+ * the manifest holds their digest), the quarantine file as stored, and the manifest without the
+ * fetch time and the archive folder (a temporary one).
  */
 export async function dump(dataDir: string): Promise<Record<string, PartitionDump>> {
   const out: Record<string, PartitionDump> = {};
@@ -135,12 +135,11 @@ export async function dump(dataDir: string): Promise<Record<string, PartitionDum
     for (const p of readdirSync(join(base, entity)).sort()) {
       const dir = join(base, entity, p);
       const manifest = JSON.parse(await readFile(join(dir, '_manifest.json'), 'utf8')) as Record<string, unknown>;
-      const { bytes: _b, sha256: _s, fetched_at: _f, endpoint: _e, files, ...rest } = manifest;
-      const kept = (files as { path: string }[]).map((f) => (f.path === 'records.ndjson.gz' ? { path: f.path, rows: (f as { rows: number }).rows } : f));
+      const { fetched_at: _f, endpoint: _e, ...rest } = manifest;
       out[`${entity}/${p}`] = {
         records: gunzipSync(await readFile(join(dir, 'records.ndjson.gz'))).toString('utf8'),
         quarantine: existsSync(join(dir, 'quarantine.ndjson')) ? await readFile(join(dir, 'quarantine.ndjson'), 'utf8') : null,
-        manifest: { ...rest, files: kept },
+        manifest: rest,
       };
     }
   }
