@@ -10,8 +10,6 @@ export interface SessionOptions {
 
 export interface Session {
   conn: DuckDBConnection;
-  /** Another connection to the same database, for queries that run side by side; closed with the session. */
-  connect(): Promise<DuckDBConnection>;
   close(): void;
 }
 
@@ -28,16 +26,9 @@ export async function openSession(opts: SessionOptions = {}): Promise<Session> {
     await conn.run(`SET allowed_paths = [${opts.allowedPaths.map(sqlString).join(', ')}]`);
     await conn.run('SET enable_external_access = false');
   }
-  const others: DuckDBConnection[] = [];
   return {
     conn,
-    async connect() {
-      const c = await instance.connect();
-      others.push(c);
-      return c;
-    },
     close() {
-      for (const c of others) c.closeSync();
       conn.closeSync();
       instance.closeSync();
     },

@@ -8,7 +8,7 @@
 // de-duplicates, merges each touched partition with what an earlier run stored, and writes each
 // partition's records and quarantine with COPY, spilling to disk past its memory limit. JS only
 // lists files, reads earlier manifests and writes new ones from per-partition counts.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { endpoint } from '../../lib/config.ts';
@@ -29,8 +29,6 @@ const HOUR_DIR = /^topics\/([^/]+)\/year=(\d{4})\/month=(\d{2})\/day=(\d{2})\/ho
 /** Where undatable or unreadable lines go: the day their file arrived. */
 const INVALID_ENTITY = '_invalid';
 const DUPLICATE = 'duplicate envelope id';
-/** Archive readers side by side, one thread each: the machine's cores. */
-const READERS = 2;
 /** Partitions compressing while DuckDB writes the next one. */
 const GZIP_AHEAD = 2;
 
@@ -148,39 +146,24 @@ async function partitionAll(
   };
   const target = (entity: string, day: string): SnapshotTarget => ({ dataDir: config.dataDir, source: SOURCE, entity, partition: `date=${day}` });
 
-  // Every line of the window's files, numbered in file then line order (`seq`). A parallel scan
-  // interleaves files, and which delivery of an id comes first must not depend on it: the files are
-  // cut into runs of about equal bytes, each read by one thread on its own connection, side by side.
+  // Every line of the window's files, checked and routed: a line the rules reject goes to the day
+  // its file arrived, a kept one to its family and payload day. Files are read side by side and
+  // their rows interleave, but one thread reads each file (parallel = false) and appends its rows in
+  // order, so (file, rowid) is file-then-line order: `seq`, which decides which delivery of an id
+  // comes first.
   const keys = files.paths.map((p) => p.slice(files.root.length + 1));
   await conn.run(`CREATE TABLE files (file_index BIGINT, file VARCHAR, arrival_day VARCHAR)`);
   await conn.run(`INSERT INTO files VALUES ${keys.map((k, i) => `(${i}, ${sqlString(k)}, ${sqlString(k.replace(HOUR_DIR, '$2-$3-$4'))})`).join(', ')}`);
-  const runs = fileRuns(files.paths, READERS);
-  await timed('read_ms', () =>
-    Promise.all(
-      runs.map(async (r, i) => {
-        const c = i === 0 ? conn : await session.connect();
-        await c.run(`CREATE TABLE raw_${i} AS SELECT file_index + ${r.first} AS file_index, line FROM ${readLinesSql(r.paths, { parallel: false })} WHERE line IS NOT NULL`);
-      }),
-    ),
+  const lines = `(SELECT file_index, line FROM ${readLinesSql(files.paths, { parallel: false })} WHERE line IS NOT NULL)`;
+  await timed('read_check_ms', () =>
+    conn.run(`CREATE TABLE checked AS
+      SELECT file_index, line, reason, id, type, payload_ms, coalesce(entity, '${INVALID_ENTITY}') AS entity,
+        CASE WHEN reason IS NULL THEN strftime(epoch_ms(floor(payload_ms)::BIGINT), '%Y-%m-%d') END AS day
+      FROM ${checkedEventsSql(lines)}`),
   );
-  // seq: the run's first line number plus the line's position in its run.
-  const sizes = await queryRows<{ n: bigint }>(conn, runs.map((_, i) => `SELECT ${i} AS i, count(*) AS n FROM raw_${i}`).join(' UNION ALL ') + ' ORDER BY i');
-  let offset = 0n;
-  const rawSql = runs
-    .map((_, i) => {
-      const sql = `SELECT rowid + ${offset} AS seq, file_index, line FROM raw_${i}`;
-      offset += sizes[i]!.n;
-      return sql;
-    })
-    .join(' UNION ALL ');
-  // Each line checked and routed, in parallel (rows may come out in any order; `seq` keeps theirs):
-  // a line the rules reject goes to the day its file arrived; a kept one to its family and payload day.
-  await timed('check_ms', () => conn.run(`CREATE TABLE ev AS
-    SELECT c.seq, c.file_index, c.line, c.reason, c.id, c.type, c.payload_ms,
-      coalesce(c.entity, '${INVALID_ENTITY}') AS entity,
-      CASE WHEN c.reason IS NULL THEN strftime(epoch_ms(floor(c.payload_ms)::BIGINT), '%Y-%m-%d') ELSE f.arrival_day END AS day
-    FROM ${checkedEventsSql(`(${rawSql})`)} c JOIN files f USING (file_index)`));
-  for (let i = 0; i < runs.length; i++) await conn.run(`DROP TABLE raw_${i}`);
+  await conn.run(`CREATE VIEW ev AS
+    SELECT (c.file_index << 40) + c.rowid AS seq, c.* EXCLUDE (day), coalesce(c.day, f.arrival_day) AS day
+    FROM checked c JOIN files f USING (file_index)`);
   // The first delivery of an id, in file then line order, is the one kept.
   await conn.run(`CREATE TABLE firsts AS SELECT id, min(seq) AS first_seq FROM ev WHERE reason IS NULL GROUP BY id`);
 
@@ -325,20 +308,6 @@ async function partitionAll(
   }
   bar.end({ lines: figures.read });
   ctx.log.info('gateway events timings', timings);
-}
-
-/** `paths` cut into at most `n` runs of consecutive files with about equal bytes on disk. */
-function fileRuns(paths: string[], n: number): { first: number; paths: string[] }[] {
-  const bytes = paths.map((p) => statSync(p).size);
-  const total = bytes.reduce((a, b) => a + b, 0);
-  const out: { first: number; paths: string[] }[] = [];
-  let sum = 0;
-  for (let i = 0; i < paths.length; i++) {
-    if (out.length === 0 || (sum >= (total * out.length) / n && out.length < n)) out.push({ first: i, paths: [] });
-    out[out.length - 1]!.paths.push(paths[i]!);
-    sum += bytes[i]!;
-  }
-  return out;
 }
 
 /**
