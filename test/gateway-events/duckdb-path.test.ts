@@ -1,7 +1,8 @@
 // The connector's DuckDB path writes what its earlier JS path wrote (fixtures/js-path-partitions.json,
 // recorded from that path on the same fixture): the same records file (its gzip bytes), the same
 // quarantine bytes and reasons, the same manifests, over two runs where late data re-opens a day.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,5 +69,22 @@ describe('the DuckDB path of the gateway-events connector', () => {
     expect(raws).toContain('broken "quoted" \\ back\u001bslash\ttab é 🎉 {');
     // NaN and trailing commas are not JSON, whatever DuckDB's parser would take.
     expect(raws.filter((r) => r.includes('NaN') || r.includes(',}'))).toHaveLength(2);
+  });
+
+  it('fails a run on a carriage return in an archive, rather than storing a line with other bytes', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lp-duckdb-cr-'));
+    try {
+      const hour = join(dir, 'archives', 'topics/network_events/year=2026/month=11/day=16/hour=01');
+      await mkdir(hour, { recursive: true });
+      const line = JSON.stringify({ id: 'cr1', type: 'stream_trace', timestamp: '1794790800000', data: { timestamp: 1794790800000 } });
+      await writeFile(join(hour, 'network_events+0+0000000000.json'), `${line}\r\n${line}\n`);
+      const config = loadConfig({ LPDATA_DATA_DIR: join(dir, 'data'), LPDATA_GATEWAY_EVENTS: join(dir, 'archives') });
+      const day = { from: ms(FIXTURE_WINDOWS[0]!.from), to: ms(FIXTURE_WINDOWS[0]!.to) };
+      await expect(gatewayEventsJob.run({ config, window: day, log })).rejects.toThrow(/CSV/);
+      expect(existsSync(join(dir, 'data', 'raw', 'gateway_events'))).toBe(false);
+      expect(existsSync(join(dir, 'data', 'state', 'watermarks', 'gateway_events.archive.json'))).toBe(false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
