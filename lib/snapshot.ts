@@ -1,10 +1,11 @@
 // Raw snapshots: what a source returned, one record per line, plus a provenance manifest and a
 // quarantine file. A partition is written under a temporary name and renamed into place, so a
 // crash never leaves a half-written partition and a rerun replaces it whole.
-import { createWriteStream, existsSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { once } from 'node:events';
+import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { sha256File, stableJson } from './hash.ts';
 
@@ -62,6 +63,15 @@ export const RECORDS_FILE = 'records.ndjson.gz';
 export const QUARANTINE_FILE = 'quarantine.ndjson';
 export const MANIFEST_FILE = '_manifest.json';
 
+/** zlib's default: every writer compresses records alike, so the same lines give the same bytes. */
+const GZIP_LEVEL = 6;
+
+/** Compresses a plain records file into `dst` as SnapshotWriter would, streaming, and removes it. */
+export async function gzipRecords(src: string, dst: string): Promise<void> {
+  await pipeline(createReadStream(src, { highWaterMark: 1 << 20 }), createGzip({ level: GZIP_LEVEL }), createWriteStream(dst));
+  await rm(src);
+}
+
 export function partitionDir(t: SnapshotTarget): string {
   return join(t.dataDir, 'raw', t.source, t.entity, t.partition);
 }
@@ -71,7 +81,7 @@ let writers = 0;
 /** Streams records into a new partition; `commit` makes it visible atomically. */
 export class SnapshotWriter {
   private readonly tmp: string;
-  private readonly gzip = createGzip({ level: 6 });
+  private readonly gzip = createGzip({ level: GZIP_LEVEL });
   private readonly out: Promise<import('node:fs').WriteStream>;
   private rows = 0;
   private readonly quarantine: string[] = [];
@@ -79,7 +89,7 @@ export class SnapshotWriter {
 
   constructor(private readonly target: SnapshotTarget) {
     // Unique per writer: an aborted writer's file stream may still be opening while a retry starts.
-    const tmp = `${partitionDir(target)}.tmp-${process.pid}-${++writers}`;
+    const tmp = stagingDir(target);
     this.tmp = tmp;
     this.out = (async () => {
       await rm(tmp, { recursive: true, force: true });
@@ -126,40 +136,8 @@ export class SnapshotWriter {
     const file = await this.out;
     this.gzip.end();
     await once(file, 'finish');
-    const files: FileEntry[] = [];
-    const rec = await sha256File(join(this.tmp, RECORDS_FILE));
-    files.push({ path: RECORDS_FILE, ...rec, rows: this.rows });
-    if (this.quarantine.length > 0) {
-      await writeFile(join(this.tmp, QUARANTINE_FILE), this.quarantine.join('\n') + '\n');
-      const q = await sha256File(join(this.tmp, QUARANTINE_FILE));
-      files.push({ path: QUARANTINE_FILE, ...q, rows: this.quarantine.length });
-    }
-    const manifest: SnapshotManifest = {
-      source: this.target.source,
-      entity: this.target.entity,
-      partition: this.target.partition,
-      job: meta.job,
-      job_version: meta.jobVersion,
-      endpoint: meta.endpoint,
-      query: meta.query ?? null,
-      window: meta.window ?? null,
-      block_range: meta.blockRange ?? null,
-      block: meta.block ?? null,
-      fetched_at: fetchedAt.toISOString(),
-      read: this.rows + this.quarantine.length,
-      rows: this.rows,
-      quarantined: this.quarantine.length,
-      quarantine_reasons: this.reasons,
-      bytes: rec.bytes,
-      sha256: rec.sha256,
-      files,
-      extra: meta.extra ?? {},
-    };
-    await writeFile(join(this.tmp, MANIFEST_FILE), stableJson(manifest) + '\n');
-    const dir = partitionDir(this.target);
-    await rm(dir, { recursive: true, force: true });
-    await rename(this.tmp, dir);
-    return manifest;
+    if (this.quarantine.length > 0) await writeFile(join(this.tmp, QUARANTINE_FILE), this.quarantine.join('\n') + '\n');
+    return commitStaged(this.target, this.tmp, meta, { rows: this.rows, quarantined: this.quarantine.length, reasons: this.reasons }, fetchedAt);
   }
 
   async abort(): Promise<void> {
@@ -168,6 +146,52 @@ export class SnapshotWriter {
     file.destroy();
     await rm(this.tmp, { recursive: true, force: true });
   }
+}
+
+/** A new temporary folder for a partition; the writer's pid and a counter make it unique. */
+export const stagingDir = (target: SnapshotTarget): string => `${partitionDir(target)}.tmp-${process.pid}-${++writers}`;
+
+/**
+ * Makes a partition written into `tmp` by someone else (records file, quarantine file when
+ * `quarantined` > 0) visible: hashes the files, writes the manifest and renames it into place.
+ */
+export async function commitStaged(
+  target: SnapshotTarget,
+  tmp: string,
+  meta: SnapshotMeta,
+  counts: { rows: number; quarantined: number; reasons: Record<string, number> },
+  fetchedAt = new Date(),
+): Promise<SnapshotManifest> {
+  const files: FileEntry[] = [];
+  const rec = await sha256File(join(tmp, RECORDS_FILE));
+  files.push({ path: RECORDS_FILE, ...rec, rows: counts.rows });
+  if (counts.quarantined > 0) files.push({ path: QUARANTINE_FILE, ...(await sha256File(join(tmp, QUARANTINE_FILE))), rows: counts.quarantined });
+  const manifest: SnapshotManifest = {
+    source: target.source,
+    entity: target.entity,
+    partition: target.partition,
+    job: meta.job,
+    job_version: meta.jobVersion,
+    endpoint: meta.endpoint,
+    query: meta.query ?? null,
+    window: meta.window ?? null,
+    block_range: meta.blockRange ?? null,
+    block: meta.block ?? null,
+    fetched_at: fetchedAt.toISOString(),
+    read: counts.rows + counts.quarantined,
+    rows: counts.rows,
+    quarantined: counts.quarantined,
+    quarantine_reasons: counts.reasons,
+    bytes: rec.bytes,
+    sha256: rec.sha256,
+    files,
+    extra: meta.extra ?? {},
+  };
+  await writeFile(join(tmp, MANIFEST_FILE), stableJson(manifest) + '\n');
+  const dir = partitionDir(target);
+  await rm(dir, { recursive: true, force: true });
+  await rename(tmp, dir);
+  return manifest;
 }
 
 /** Writes a whole partition from records already in memory. */

@@ -5,21 +5,32 @@ with source as (
     select json from raw_gateway_events_create_new_payment
 ),
 
+payment_fields as (
+    -- One parse of each record for every field (each `->>` would parse the whole record again).
+    select
+        from_json(json, '{
+            "id": "VARCHAR", "timestamp": "VARCHAR", "gateway": "VARCHAR",
+            "data": {"sender": "VARCHAR", "recipient": "VARCHAR", "orchestrator": "VARCHAR", "manifestID": "VARCHAR", "requestID": "VARCHAR",
+                "sessionID": "VARCHAR", "faceValue": "VARCHAR", "winProb": "VARCHAR", "numTickets": "VARCHAR"}
+        }') as e
+    from source
+),
+
 typed as (
     select
-        json ->> '$.id' as event_id,
-        cast(json ->> '$.timestamp' as bigint) as event_ms,
-        coalesce(json ->> '$.gateway', '') as gateway_host,
-        nullif(lower(json ->> '$.data.sender'), '') as gateway_address,
-        nullif(lower(json ->> '$.data.recipient'), '') as orchestrator_address,
-        nullif(lower(json ->> '$.data.orchestrator'), '') as orch_url_norm,
-        coalesce(json ->> '$.data.manifestID', '') as manifest_id,
-        nullif(json ->> '$.data.requestID', '') as request_id,
-        nullif(json ->> '$.data.sessionID', '') as session_id,
-        trim(coalesce(json ->> '$.data.faceValue', '')) as face_value_text,
-        trim(coalesce(json ->> '$.data.winProb', '')) as win_prob_text,
-        trim(coalesce(json ->> '$.data.numTickets', '')) as num_tickets_text
-    from source
+        e.id as event_id,
+        cast(e.timestamp as bigint) as event_ms,
+        coalesce(e.gateway, '') as gateway_host,
+        nullif(lower(e.data.sender), '') as gateway_address,
+        nullif(lower(e.data.recipient), '') as orchestrator_address,
+        nullif(lower(e.data.orchestrator), '') as orch_url_norm,
+        coalesce(e.data.manifestID, '') as manifest_id,
+        nullif(e.data.requestID, '') as request_id,
+        nullif(e.data.sessionID, '') as session_id,
+        trim(coalesce(e.data.faceValue, '')) as face_value_text,
+        trim(coalesce(e.data.winProb, '')) as win_prob_text,
+        trim(coalesce(e.data.numTickets, '')) as num_tickets_text
+    from payment_fields
 ),
 
 checked as (

@@ -38,15 +38,23 @@ with envelopes as (
     select 'unknown' as family_status, json from raw_gateway_events_unknown
 ),
 
+envelope_fields as (
+    -- One parse of each record for every field (each `->>` would parse the whole record again).
+    select
+        family_status,
+        from_json(json, '{"id": "VARCHAR", "type": "VARCHAR", "timestamp": "VARCHAR", "gateway": "VARCHAR"}') as e
+    from envelopes
+),
+
 final as (
     select
-        json ->> '$.id' as event_id,
+        e.id as event_id,
         -- The type as sent; one nobody documents is cut to 64 characters before it is published.
-        left(json ->> '$.type', 64) as family,
+        left(e.type, 64) as family,
         family_status,
-        cast(json ->> '$.timestamp' as bigint) as event_ms,
-        coalesce(json ->> '$.gateway', '') as gateway_host
-    from envelopes
+        cast(e.timestamp as bigint) as event_ms,
+        coalesce(e.gateway, '') as gateway_host
+    from envelope_fields
 )
 
 select * from final

@@ -3,21 +3,32 @@ with source as (
     select json from raw_gateway_events_stream_trace
 ),
 
+trace_fields as (
+    -- One parse of each record for every field (each `->>` would parse the whole record again).
+    select
+        from_json(json, '{
+            "id": "VARCHAR", "timestamp": "VARCHAR", "gateway": "VARCHAR",
+            "data": {"type": "VARCHAR", "timestamp": "VARCHAR", "stream_id": "VARCHAR", "request_id": "VARCHAR",
+                "orchestrator_info": {"address": "VARCHAR", "url": "VARCHAR"}, "pipeline": "VARCHAR", "message": "VARCHAR", "client_source": "VARCHAR"}
+        }') as e
+    from source
+),
+
 typed as (
     select
-        json ->> '$.id' as event_id,
-        cast(json ->> '$.timestamp' as bigint) as envelope_ms,
-        coalesce(json ->> '$.gateway', '') as gateway_host,
-        json ->> '$.data.type' as subtype,
-        try_cast(json ->> '$.data.timestamp' as bigint) as payload_ms,
-        json ->> '$.data.stream_id' as stream_id,
-        json ->> '$.data.request_id' as request_id,
-        nullif(lower(json ->> '$.data.orchestrator_info.address'), '') as orch_node_address,
-        nullif(lower(json ->> '$.data.orchestrator_info.url'), '') as orch_url_norm,
-        nullif(json ->> '$.data.pipeline', '') as pipeline_hint,
-        json ->> '$.data.message' as message,
-        json ->> '$.data.client_source' as client_source
-    from source
+        e.id as event_id,
+        cast(e.timestamp as bigint) as envelope_ms,
+        coalesce(e.gateway, '') as gateway_host,
+        e.data.type as subtype,
+        try_cast(e.data.timestamp as bigint) as payload_ms,
+        e.data.stream_id as stream_id,
+        e.data.request_id as request_id,
+        nullif(lower(e.data.orchestrator_info.address), '') as orch_node_address,
+        nullif(lower(e.data.orchestrator_info.url), '') as orch_url_norm,
+        nullif(e.data.pipeline, '') as pipeline_hint,
+        e.data.message as message,
+        e.data.client_source as client_source
+    from trace_fields
 ),
 
 final as (
