@@ -1,9 +1,10 @@
 // npm run bench: times the whole pipeline on the embedded network at a chosen volume, each stage in
 // its own process (so its peak RSS is its own), and bare DuckDB over the same archive files in the
 // same run. Prints figures only; nothing here asserts a timing.
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readBuildReport } from '../lib/model-runner.ts';
 import { MODELS_DIR } from '../lib/paths.ts';
@@ -78,14 +79,21 @@ async function benchRun(o: RunOptions): Promise<void> {
       peak_rss_mb: Math.max(h.ingest.peak_rss_mb ?? 0, h.build.peak_rss_mb ?? 0, h.release.peak_rss_mb ?? 0),
       note: `ingest ${secs(h.ingest.wall_ms)} + build ${secs(h.build.wall_ms)} + release ${secs(h.release.wall_ms)} s; ${hourlyRead} new gateway events read`,
     });
-    if (o.shards > 1) rows.push(...(await shardRows(o, net, logs)));
+    const shards = o.shards > 1 ? await shardRows(o, net, logs) : [];
+    rows.push(...shards);
     const stopped = await net.stop();
     networkRow = { stage: 'network (generate + serve)', wall_ms: net.ready_ms, peak_rss_mb: stopped.peak_rss_mb, events, note: 'wall: until ready; RSS: whole life, without anvil' };
     const path = gwIngestMs + stagingMs;
     const dayMs = (ingest.wall_ms + build.wall_ms + release.wall_ms) / o.days;
     out.write('\n' + table([networkRow, ...rows]));
     out.write(`\ngateway-events path (ingest job + gateway staging models): ${secs(path)} s; bare DuckDB: ${secs(b.elapsed_ms)} s; ratio ${(path / b.elapsed_ms).toFixed(1)}x\n`);
-    out.write(`ingest + build + release: ${secs(dayMs)} s per simulated day; x 365 = ${(dayMs * 365 / HOUR_MS).toFixed(1)} h for a year on one machine${o.shards > 1 ? `, / ${o.shards} shards = ${(dayMs * 365 / HOUR_MS / o.shards).toFixed(1)} h` : ''}\n`);
+    out.write(`ingest + build + release: ${secs(dayMs)} s per simulated day; x 365 = ${(dayMs * 365 / HOUR_MS).toFixed(1)} h for a year on one machine\n`);
+    const slowest = shards.find((r) => r.stage.startsWith('sharded backfill (slowest'));
+    const publish = shards.find((r) => r.stage === '  publish the union');
+    if (slowest && publish) {
+      const shardDayMs = slowest.wall_ms / o.days;
+      out.write(`sharded: slowest of ${o.shards} shards ${secs(slowest.wall_ms)} s + publish ${secs(publish.wall_ms)} s; a year as ${o.shards} parallel shards: ${((shardDayMs * 365) / HOUR_MS).toFixed(1)} h + one publish\n`);
+    }
   } catch (err) {
     await net.stop().catch(() => undefined);
     throw err;
@@ -93,20 +101,31 @@ async function benchRun(o: RunOptions): Promise<void> {
 }
 
 /**
- * The sharded backfill (`lpdata backfill --shard i/N`), each shard in its own data folder as a
- * matrix job on its own machine would be; the slowest shard is the matrix's wall time.
+ * The sharded backfill: `lpdata backfill --shard i/N --no-release` for each shard in its own data
+ * folder, as a matrix job on its own machine would run it (so the slowest shard is the matrix's
+ * wall time), then the publish job: every shard's build and raw manifests copied into one folder
+ * and `lpdata release` over the window.
  */
 async function shardRows(o: RunOptions, net: EmbeddedRun, logs: string): Promise<Row[]> {
   const rows: Row[] = [];
-  for (let i = 1; i <= o.shards; i++) {
+  const merged = join(o.dir, 'shards-merged');
+  for (let i = 0; i < o.shards; i++) {
     const dir = join(o.dir, `shard-${i}`);
     const env = { ...net.env, LPDATA_DATA_DIR: dir, LPDATA_STORE: join(dir, 'store') };
-    const r = await runStage({ name: `backfill-${i}`, script: CLI, args: ['backfill', '--from', net.window.from, '--to', net.window.to, '--shard', `${i}/${o.shards}`], env, dir: logs });
+    const r = await runStage({ name: `backfill-${i}`, script: CLI, args: ['backfill', '--from', net.window.from, '--to', net.window.to, '--shard', `${i}/${o.shards}`, '--no-release'], env, dir: logs });
     if (r.code === 2) return [{ stage: 'sharded backfill', wall_ms: 0, peak_rss_mb: null, note: `not run: this checkout's lpdata has no \`backfill --shard\` (exit 2, see ${r.log})` }];
     checked(`backfill-${i}`, r, [0, 3]);
     rows.push({ stage: `  backfill shard ${i}/${o.shards}`, wall_ms: r.wall_ms, peak_rss_mb: r.peak_rss_mb });
+    await cp(join(dir, 'build'), join(merged, 'build'), { recursive: true });
+    await cp(join(dir, 'raw'), join(merged, 'raw'), { recursive: true, filter: (src) => statSync(src).isDirectory() || basename(src) === '_manifest.json' });
   }
-  return [{ stage: 'sharded backfill (slowest shard)', wall_ms: Math.max(...rows.map((r) => r.wall_ms)), peak_rss_mb: Math.max(...rows.map((r) => r.peak_rss_mb ?? 0)) }, ...rows];
+  const env = { ...net.env, LPDATA_DATA_DIR: merged, LPDATA_STORE: join(merged, 'store') };
+  const publish = checked('publish-shards', await runStage({ name: 'publish-shards', script: CLI, args: ['release', '--from', net.window.from, '--to', net.window.to], env, dir: logs }), [0, 3]);
+  return [
+    { stage: 'sharded backfill (slowest shard)', wall_ms: Math.max(...rows.map((r) => r.wall_ms)), peak_rss_mb: Math.max(...rows.map((r) => r.peak_rss_mb ?? 0)), note: `${o.shards} shards, each ingest + build of its days` },
+    ...rows,
+    { stage: '  publish the union', wall_ms: publish.wall_ms, peak_rss_mb: publish.peak_rss_mb },
+  ];
 }
 
 function positive(name: string, text: string | undefined, fallback: number): number {
