@@ -44,7 +44,6 @@ async function benchRun(o: RunOptions): Promise<void> {
   const networkArgs = [...volumeArgs(o.eventsPerDay), '--days', String(o.days), ...(o.start ? ['--start', o.start] : [])];
   const net = await startEmbedded(o.dir, logs, networkArgs);
   const rows: Row[] = [];
-  let networkRow: Row;
   try {
     const { ingest, build, release } = await pipelineStages(net.env, logs, net.window);
     const jobs = JSON.parse(ingest.stdout) as JobLine[];
@@ -63,7 +62,7 @@ async function benchRun(o: RunOptions): Promise<void> {
       { stage: 'release', wall_ms: release.wall_ms, peak_rss_mb: release.peak_rss_mb },
     );
     if (o.site) {
-      const site = checked('site', await runStage({ name: 'site', script: CLI, args: ['site'], env: net.env, dir: logs }));
+      const site = checked('site', await runStage({ name: 'site', script: CLI, args: ['site', '--out', join(o.dir, 'site')], env: net.env, dir: logs }));
       rows.push({ stage: 'site', wall_ms: site.wall_ms, peak_rss_mb: site.peak_rss_mb });
     }
     const bare = checked('bare-duckdb', await runStage({ name: 'bare-duckdb', script: BARE, args: [net.archives, join(o.dir, 'bare-duckdb')], env: net.env, dir: logs }));
@@ -73,7 +72,7 @@ async function benchRun(o: RunOptions): Promise<void> {
     const shards = o.shards > 1 ? await shardRows(o, net, logs) : [];
     rows.push(...shards);
     const stopped = await net.stop();
-    networkRow = { stage: 'network (generate + serve)', wall_ms: net.ready_ms, peak_rss_mb: stopped.peak_rss_mb, events, note: 'wall: until ready; RSS: whole life, without anvil' };
+    const networkRow: Row = { stage: 'network (generate + serve)', wall_ms: net.ready_ms, peak_rss_mb: stopped.peak_rss_mb, events, note: 'wall: until ready; RSS: whole life, without anvil' };
     const path = gwIngestMs + stagingMs;
     const dayMs = (ingest.wall_ms + build.wall_ms + release.wall_ms) / o.days;
     out.write('\n' + table([networkRow, ...rows]));
