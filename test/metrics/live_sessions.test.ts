@@ -17,6 +17,7 @@ import { METRICS_DIR } from '../../lib/paths.ts';
 import { HOUR_MS, isoDay, type Window } from '../../lib/time.ts';
 import type { SessionTruth } from '../../network/activity.ts';
 import { startNetwork, type EmbeddedNetwork } from '../../network/index.ts';
+import { simulate } from '../../network/simulate.ts';
 
 process.env.LPDATA_LOG_LEVEL = 'error';
 const log = logger({ test: 'live_sessions' });
@@ -49,7 +50,9 @@ const hourIso = (ms: number) => new Date(ms).toISOString().slice(0, 13);
 
 /** What the archive writer's broken lines took away: the sessions they belonged to and the status samples lost. */
 function archiveDamage(n: EmbeddedNetwork): { sessions: SessionTruth[]; lostSamples: Map<string, { t: number; fps: number }[]> } {
-  const lines = n.activity.events.map((e) => JSON.stringify(e));
+  // The network keeps no events; the same world simulates the same ones again.
+  const { events } = simulate(n.world);
+  const lines = events.map((e) => JSON.stringify(e));
   const keys = new Set<string>();
   const lostSamples = new Map<string, { t: number; fps: number }[]>();
   for (const b of n.archive.broken) {
@@ -57,9 +60,9 @@ function archiveDamage(n: EmbeddedNetwork): { sessions: SessionTruth[]; lostSamp
     try {
       id = (JSON.parse(b.line) as { id?: string }).id;
     } catch {
-      id = n.activity.events[lines.findIndex((l) => l.startsWith(b.line))]?.id;
+      id = events[lines.findIndex((l) => l.startsWith(b.line))]?.id;
     }
-    const e = n.activity.events.find((x) => x.id === id);
+    const e = events.find((x) => x.id === id);
     const d = e?.data as { stream_id?: string; request_id?: string } | undefined;
     if (!d?.stream_id) continue;
     keys.add(`${d.stream_id}|${d.request_id}`);
