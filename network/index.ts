@@ -19,7 +19,7 @@ import { startPrometheus } from './prometheus/server.ts';
 import { SeriesBuilder } from './prometheus/series.ts';
 import { planProtocol, TicketLedger, type ProtocolPlan } from './protocol.ts';
 import { writeRegionRules } from './reference.ts';
-import { runSimulation, sortTruth } from './simulate.ts';
+import { simulation, sortTruth } from './simulate.ts';
 import { startSubgraph } from './subgraph/server.ts';
 import { createWorld, type World, type WorldOptions } from './world.ts';
 
@@ -92,7 +92,7 @@ export async function startNetwork(opts: NetworkOptions): Promise<EmbeddedNetwor
   const series = new SeriesBuilder(world);
   const ledger = new TicketLedger();
   const activity: Truth = { sessions: [], batch: [] };
-  runSimulation(world, {
+  const steps = simulation(world, {
     event(e, org) {
       writer.event(e, org);
       series.event(e);
@@ -108,8 +108,9 @@ export async function startNetwork(opts: NetworkOptions): Promise<EmbeddedNetwor
       series.payment(p);
     },
   });
+  for (const _ of steps) if (writer.busy) await writer.settled();
   sortTruth(activity);
-  const archive = writer.finish();
+  const archive = await writer.finish();
   log.info('simulated', { orchestrators: world.orchestrators.length, gateways: world.gateways.length, demand: world.demand, sessions: activity.sessions.length, events: archive.events, simulate_ms: Date.now() - started, from: new Date(world.window.from).toISOString(), to: new Date(world.window.to).toISOString() });
   const plan = planProtocol(world, ledger);
   await writeTruth(opts.dir, world, activity, plan);

@@ -73,6 +73,14 @@ const POLL = 2;
 
 /** Streams the whole window into `out`. */
 export function runSimulation(world: World, out: ActivityConsumer): void {
+  for (const _ of simulation(world, out));
+}
+
+/**
+ * The simulation as steps: it pauses after each simulated minute's `advance`, so an asynchronous
+ * consumer (the archive writer compressing on the thread pool) can catch up before it goes on.
+ */
+export function* simulation(world: World, out: ActivityConsumer): Generator<void> {
   const root = new Rng(`${world.options.seed}/activity`);
   const idRng = root.fork('envelope-ids');
   // The ticket ledger numbers tickets in time order, so payments are put back in it.
@@ -124,6 +132,7 @@ export function runSimulation(world: World, out: ActivityConsumer): void {
       if (minute > lastMinute) {
         release(job.t - LEAD_MS);
         lastMinute = minute;
+        yield;
       }
       const { g, t, k } = job;
       const grng = drng.fork(`gateway/${g.index}`);

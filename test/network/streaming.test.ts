@@ -24,7 +24,7 @@ async function stream(world: World) {
   dirs.push(dir);
   const writer = new ArchiveWriter(dir, world.options.seed, { duplicateP: 0.002, lateP: 0.005, brokenPer10k: 0 });
   runSimulation(world, { event: (e, org) => writer.event(e, org), advance: (t) => writer.advance(t) });
-  return { dir, summary: writer.finish() };
+  return { dir, summary: await writer.finish() };
 }
 
 /** Each file's sha256 (deep-comparing megabytes of Buffers is slow). */
