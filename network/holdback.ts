@@ -1,5 +1,5 @@
 // Puts items generated out of time order back into time order with bounded memory. The simulator
-// generates one session at a time, so a session's later events are made before another session's
+// generates one session at a time, so a session's later payments are made before another session's
 // earlier ones; an item is held until nothing generated later can come before it (the watermark),
 // then released in (time, tie-break) order. Memory holds only what lies ahead of the watermark.
 
