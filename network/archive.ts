@@ -1,11 +1,11 @@
 // Writes gateway events the way a Kafka-to-object-storage sink does: one folder per topic and
 // arrival hour, one gzip NDJSON file per Kafka partition, records in offset (arrival) order.
 // Delivery is made realistic: small delays, a few late arrivals, re-deliveries and broken records.
-import { mkdirSync, rmSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
-import { crc32, gzip } from 'node:zlib';
+import { crc32, createGzip } from 'node:zlib';
 import { Rng } from '../lib/rng.ts';
 import { HOUR_MS } from '../lib/time.ts';
 import type { Activity, Envelope } from './activity.ts';
@@ -24,9 +24,10 @@ export interface ArchiveFaults {
 
 export const DEFAULT_FAULTS: ArchiveFaults = { duplicateP: 0.002, lateP: 0.005, brokenPer10k: 2 };
 
-const gzipAsync = promisify(gzip);
-/** Files compressed at once on the thread pool; past this the simulation waits (`settled`). */
-const MAX_IN_FLIGHT = 6;
+/** Files being compressed at once (two hours' worth); past this the simulation waits (`settled`). */
+const MAX_IN_FLIGHT = 2 * 2 * 3;
+/** Lines go to the compressor in chunks of about this many characters. */
+const CHUNK = 256 * 1024;
 /**
  * Level 1: at millions of events a day compression would otherwise cost as much as simulating;
  * files come out about a quarter larger than at the default level 6.
@@ -152,15 +153,18 @@ export class ArchiveWriter {
     const rel = `${hourPath(topic, Number(hour))}/${topic}+${partition}+${String(start).padStart(10, '0')}.json.gz`;
     const path = join(this.root, rel);
     mkdirSync(dirname(path), { recursive: true });
-    // Compressed on the thread pool while the simulation goes on; its content is fixed here.
-    const done = gzipAsync(order.map((i) => lines[i]).join('\n') + '\n', { level: GZIP_LEVEL })
-      .then((gz) => writeFile(path, gz))
+    const done = compress(path, lines, order)
       .catch((err: unknown) => {
         this.failure ??= err;
       })
       .finally(() => this.inFlight.delete(done));
     this.inFlight.add(done);
     this.summary.files.push(rel);
+  }
+
+  /** Whether files are being written: the caller should let the event loop turn now and then. */
+  get writing(): boolean {
+    return this.inFlight.size > 0;
   }
 
   /** Whether the caller should wait for `settled` before making more events. */
@@ -181,6 +185,26 @@ export class ArchiveWriter {
     this.summary.files.sort();
     return this.summary;
   }
+}
+
+/**
+ * Streams one file's lines, in `order`, through gzip (on the thread pool) to disk, a chunk at a
+ * time, so no file is ever held whole as one string or buffer; it goes on while the simulation
+ * does, whenever the event loop turns.
+ */
+async function compress(path: string, lines: string[], order: number[]): Promise<void> {
+  const gz = createGzip({ level: GZIP_LEVEL });
+  const done = pipeline(gz, createWriteStream(path));
+  let chunk = '';
+  for (const i of order) {
+    chunk += lines[i] + '\n';
+    if (chunk.length >= CHUNK) {
+      if (!gz.write(chunk)) await once(gz, 'drain');
+      chunk = '';
+    }
+  }
+  gz.end(chunk);
+  await done;
 }
 
 /** Writes a whole in-memory activity (small worlds; the network streams through ArchiveWriter). */

@@ -108,7 +108,11 @@ export async function startNetwork(opts: NetworkOptions): Promise<EmbeddedNetwor
       series.payment(p);
     },
   });
-  for (const _ of steps) if (writer.busy) await writer.settled();
+  for (const _ of steps) {
+    if (writer.busy) await writer.settled();
+    // Once a simulated minute, let the compressors take the next chunks.
+    else if (writer.writing) await new Promise((r) => setImmediate(r));
+  }
   sortTruth(activity);
   const archive = await writer.finish();
   log.info('simulated', { orchestrators: world.orchestrators.length, gateways: world.gateways.length, demand: world.demand, sessions: activity.sessions.length, events: archive.events, simulate_ms: Date.now() - started, from: new Date(world.window.from).toISOString(), to: new Date(world.window.to).toISOString() });
