@@ -115,7 +115,7 @@ export async function startNetwork(opts: NetworkOptions): Promise<EmbeddedNetwor
   }
   sortTruth(activity);
   const archive = await writer.finish();
-  log.info('simulated', { orchestrators: world.orchestrators.length, gateways: world.gateways.length, demand: world.demand, sessions: activity.sessions.length, events: archive.events, simulate_ms: Date.now() - started, from: new Date(world.window.from).toISOString(), to: new Date(world.window.to).toISOString() });
+  log.info('simulated', { orchestrators: world.orchestrators.length, gateways: world.gateways.length, demand: world.demand, sessions: activity.sessions.length, events: archive.events, simulate_ms: Date.now() - started, rss_mb: process.memoryUsage().rss >> 20, from: new Date(world.window.from).toISOString(), to: new Date(world.window.to).toISOString() });
   const plan = planProtocol(world, ledger);
   await writeTruth(opts.dir, world, activity, plan);
   const stops: (() => Promise<void>)[] = [];
@@ -148,7 +148,7 @@ export async function startNetwork(opts: NetworkOptions): Promise<EmbeddedNetwor
       loadtests: loadtestDir,
       regions: await writeRegionRules(join(opts.dir, 'reference'), world),
     };
-    log.info('embedded network ready', { ...endpoints, startup_ms: Date.now() - started });
+    log.info('embedded network ready', { ...endpoints, startup_ms: Date.now() - started, rss_mb: process.memoryUsage().rss >> 20 });
     return {
       world,
       activity,
