@@ -24,10 +24,13 @@ export interface ArchiveFaults {
 
 export const DEFAULT_FAULTS: ArchiveFaults = { duplicateP: 0.002, lateP: 0.005, brokenPer10k: 2 };
 
-/** Files being compressed at once (two hours' worth); past this the simulation waits (`settled`). */
-const MAX_IN_FLIGHT = 2 * 2 * 3;
+/**
+ * Files being compressed at once (an hour's worth: two topics, three partitions); past this the
+ * simulation waits (`settled`), so at most about two hours of lines are ever held.
+ */
+const MAX_IN_FLIGHT = 2 * 3;
 /** Lines go to the compressor in chunks of about this many characters. */
-const CHUNK = 256 * 1024;
+const CHUNK = 1 << 20;
 /**
  * Level 1: at millions of events a day compression would otherwise cost as much as simulating;
  * files come out about a quarter larger than at the default level 6.
@@ -198,6 +201,8 @@ async function compress(path: string, lines: string[], order: number[]): Promise
   let chunk = '';
   for (const i of order) {
     chunk += lines[i] + '\n';
+    // Each line is let go as soon as it is in a chunk.
+    lines[i] = '';
     if (chunk.length >= CHUNK) {
       if (!gz.write(chunk)) await once(gz, 'drain');
       chunk = '';
