@@ -10,7 +10,7 @@ export class Holdback<T> {
   private readonly buckets = new Map<number, { t: number; seq: number; item: T }[]>();
   private seq = 0;
   /** Everything before this time has been released. */
-  released = -Infinity;
+  private released = -Infinity;
 
   constructor(private readonly tieBreak: (a: T, b: T) => number) {}
 
