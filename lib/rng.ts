@@ -1,4 +1,6 @@
 // Seeded PRNG (splitmix32 + mulberry-style mixing): the simulator's only source of randomness.
+const HEX_BYTE = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
 export class Rng {
   private state: number;
   constructor(private readonly seed: string) {
@@ -46,9 +48,14 @@ export class Rng {
     return -mean * Math.log(Math.max(1 - this.next(), 1e-12));
   }
   hex(chars: number): string {
+    // Eight digits per draw, as `toString(16).padStart(8, '0')` would write them, from a byte table:
+    // the simulator draws one or two ids per event, and number formatting dominated its profile.
     let s = '';
-    while (s.length < chars) s += Math.floor(this.next() * 0x100000000).toString(16).padStart(8, '0');
-    return s.slice(0, chars);
+    while (s.length < chars) {
+      const z = Math.floor(this.next() * 0x100000000);
+      s += HEX_BYTE[z >>> 24]! + HEX_BYTE[(z >>> 16) & 255]! + HEX_BYTE[(z >>> 8) & 255]! + HEX_BYTE[z & 255]!;
+    }
+    return s.length === chars ? s : s.slice(0, chars);
   }
   uuid(): string {
     const h = this.hex(32);

@@ -85,13 +85,22 @@ export interface Payment {
   winningTickets: number;
 }
 
-export interface Activity {
-  /** Every gateway event, in emit order (envelope time). */
+/**
+ * What the running network keeps of its activity: the truth of every session and batch request.
+ * Events and payments stream through (simulate.ts) and are not kept.
+ */
+export interface Truth {
+  sessions: SessionTruth[];
+  batch: BatchRequestTruth[];
+}
+
+/** A whole window in memory (simulate.ts `simulate`, small worlds only). */
+export interface Activity extends Truth {
+  /** Every gateway event, in envelope-time order (then id). */
   events: Envelope[];
   /** The org of the gateway that emitted each event (parallel to `events`); decides the topic. */
   eventOrgs: ('daydream' | 'cloudspe')[];
-  sessions: SessionTruth[];
-  batch: BatchRequestTruth[];
+  /** Every ticket batch, in time order. */
   payments: Payment[];
 }
 

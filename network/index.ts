@@ -1,28 +1,32 @@
 // Starts the embedded Livepeer network: simulates the window, writes archives and load-test bundles,
 // mines the protocol into anvil, and serves every source on 127.0.0.1 in its real wire shape. It
 // also writes the ground truth it generated, so tests can check that metrics recover it.
+// The simulation streams: events go to the archive files and the Prometheus series as they are
+// made, payments to the ticket ledger; only session and batch truth is kept.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config, Endpoints } from '../lib/config.ts';
 import { stableJson } from '../lib/hash.ts';
 import type { Logger } from '../lib/log.ts';
-import type { Activity } from './activity.ts';
-import { writeArchive, type ArchiveSummary } from './archive.ts';
+import type { Truth } from './activity.ts';
+import { ArchiveWriter, type ArchiveSummary } from './archive.ts';
 import { startChain, type EmbeddedChain } from './chain/index.ts';
 import { startLeaderboard } from './leaderboard/server.ts';
 import { startReferenceGateway } from './gateway.ts';
 import { runEmbeddedLoadTests } from './loadtests.ts';
 import { startNaap } from './naap/server.ts';
 import { startPrometheus } from './prometheus/server.ts';
-import { planProtocol, type ProtocolPlan } from './protocol.ts';
+import { SeriesBuilder } from './prometheus/series.ts';
+import { planProtocol, TicketLedger, type ProtocolPlan } from './protocol.ts';
 import { writeRegionRules } from './reference.ts';
-import { simulate } from './simulate.ts';
+import { simulation, sortTruth } from './simulate.ts';
 import { startSubgraph } from './subgraph/server.ts';
 import { createWorld, type World, type WorldOptions } from './world.ts';
 
 export interface EmbeddedNetwork {
   world: World;
-  activity: Activity;
+  /** Session and batch truth; the events themselves are in the archives. */
+  activity: Truth;
   plan: ProtocolPlan;
   chain: EmbeddedChain;
   archive: ArchiveSummary;
@@ -43,7 +47,7 @@ export interface NetworkOptions {
 }
 
 /** Live sessions per request hour, orchestrator and model, in the published dataset's terms. */
-export function orchestratorHourly(activity: Activity) {
+export function orchestratorHourly(activity: Pick<Truth, 'sessions'>) {
   const rows = new Map<string, { hour: string; orchestrator: string | null; model: string; requested: number; startup_success: number; swaps: number; status_samples: number; fps_sum: number }>();
   for (const s of activity.sessions) {
     const hour = new Date(s.hourMs).toISOString();
@@ -60,7 +64,7 @@ export function orchestratorHourly(activity: Activity) {
 }
 
 /** Ground truth the simulator generated, written beside the files it serves. */
-async function writeTruth(dir: string, world: World, activity: Activity, plan: ProtocolPlan): Promise<void> {
+async function writeTruth(dir: string, world: World, activity: Truth, plan: ProtocolPlan): Promise<void> {
   const t = join(dir, 'truth');
   await mkdir(t, { recursive: true });
   await writeFile(join(t, 'sessions.ndjson'), activity.sessions.map((s) => stableJson(s, 0)).join('\n') + '\n');
@@ -82,12 +86,37 @@ export async function startNetwork(opts: NetworkOptions): Promise<EmbeddedNetwor
   const started = Date.now();
   const log = opts.log.child({ component: 'network' });
   const world = createWorld(opts.world);
-  const activity = simulate(world);
-  log.info('simulated', { orchestrators: world.orchestrators.length, gateways: world.gateways.length, sessions: activity.sessions.length, events: activity.events.length, from: new Date(world.window.from).toISOString(), to: new Date(world.window.to).toISOString() });
   const archiveDir = join(opts.dir, 'archives');
   const loadtestDir = join(opts.dir, 'loadtests');
-  const archive = await writeArchive(archiveDir, activity, world.options.seed);
-  const plan = planProtocol(world, activity.payments);
+  const writer = new ArchiveWriter(archiveDir, world.options.seed);
+  const series = new SeriesBuilder(world);
+  const ledger = new TicketLedger();
+  const activity: Truth = { sessions: [], batch: [] };
+  const steps = simulation(world, {
+    event(e, org) {
+      writer.event(e, org);
+      series.event(e);
+    },
+    advance: (t) => writer.advance(t),
+    session(s) {
+      activity.sessions.push(s);
+      series.session(s);
+    },
+    batch: (b) => activity.batch.push(b),
+    payment(p) {
+      ledger.add(p);
+      series.payment(p);
+    },
+  });
+  for (const _ of steps) {
+    if (writer.busy) await writer.settled();
+    // Once a simulated minute, let the compressors take the next chunks.
+    else if (writer.writing) await new Promise((r) => setImmediate(r));
+  }
+  sortTruth(activity);
+  const archive = await writer.finish();
+  log.info('simulated', { orchestrators: world.orchestrators.length, gateways: world.gateways.length, demand: world.demand, sessions: activity.sessions.length, events: archive.events, simulate_ms: Date.now() - started, rss_mb: process.memoryUsage().rss >> 20, from: new Date(world.window.from).toISOString(), to: new Date(world.window.to).toISOString() });
+  const plan = planProtocol(world, ledger);
   await writeTruth(opts.dir, world, activity, plan);
   const stops: (() => Promise<void>)[] = [];
   try {
@@ -101,7 +130,7 @@ export async function startNetwork(opts: NetworkOptions): Promise<EmbeddedNetwor
     stops.push(naap.stop);
     const leaderboard = await startLeaderboard(world);
     stops.push(leaderboard.stop);
-    const prometheus = await startPrometheus(world, activity);
+    const prometheus = await startPrometheus(world, series.series());
     stops.push(prometheus.stop);
     // The gateway's clock runs from the simulated mid-morning, like the runner's.
     const gwStart = Date.now();
@@ -119,7 +148,7 @@ export async function startNetwork(opts: NetworkOptions): Promise<EmbeddedNetwor
       loadtests: loadtestDir,
       regions: await writeRegionRules(join(opts.dir, 'reference'), world),
     };
-    log.info('embedded network ready', { ...endpoints, startup_ms: Date.now() - started });
+    log.info('embedded network ready', { ...endpoints, startup_ms: Date.now() - started, rss_mb: process.memoryUsage().rss >> 20 });
     return {
       world,
       activity,

@@ -121,8 +121,39 @@ function checkPayment(p: Payment, i: number): void {
   }
 }
 
-export function planProtocol(world: World, payments: Payment[]): ProtocolPlan {
-  payments.forEach(checkPayment);
+/**
+ * What redeeming tickets needs of the payments, gathered one payment at a time in time order: the
+ * senders, each sender-recipient stream's ticket nonce, and the batches holding a winning ticket.
+ * Losing batches, the great majority, are not kept.
+ */
+export class TicketLedger {
+  readonly senders = new Set<Address>();
+  readonly winners: { p: Payment; i: number; nonceBefore: number }[] = [];
+  private readonly nonces = new Map<string, number>();
+  private count = 0;
+
+  add(p: Payment): void {
+    const i = this.count++;
+    checkPayment(p, i);
+    const sender = p.sender.toLowerCase() as Address;
+    const stream = `${sender}/${p.recipient.toLowerCase()}`;
+    const before = this.nonces.get(stream) ?? 0;
+    this.nonces.set(stream, before + p.numTickets);
+    this.senders.add(sender);
+    if (p.winningTickets > 0) this.winners.push({ p, i, nonceBefore: before });
+  }
+
+  /** A ledger of payments in any order (time order is restored; equal times keep their order). */
+  static of(payments: Payment[]): TicketLedger {
+    payments.forEach(checkPayment);
+    const l = new TicketLedger();
+    for (const { p } of payments.map((p, i) => ({ p, i })).sort((a, b) => a.p.atMs - b.p.atMs || a.i - b.i)) l.add(p);
+    return l;
+  }
+}
+
+export function planProtocol(world: World, payments: Payment[] | TicketLedger): ProtocolPlan {
+  const ledger = Array.isArray(payments) ? TicketLedger.of(payments) : payments;
   const { seed } = world.options;
   const rng = new Rng(seed).fork('protocol');
   const window = world.window;
@@ -177,7 +208,7 @@ export function planProtocol(world: World, payments: Payment[]): ProtocolPlan {
   }
 
   const rounds = planRounds(world, active, stake, laterBonds, rng.fork('rounds'), push);
-  const redemptions = planRedemptions(world, payments, rng.fork('tickets'), push);
+  const redemptions = planRedemptions(world, ledger, rng.fork('tickets'), push);
   events.sort((a, b) => a.atMs - b.atMs);
   return {
     window,
@@ -277,13 +308,10 @@ interface Redemption {
 }
 
 /** One WinningTicketRedeemed per winning ticket, redeemed by its recipient minutes after payment. */
-function planRedemptions(world: World, payments: Payment[], rng: Rng, push: (e: PlannedEvent) => void): Redemption[] {
+function planRedemptions(world: World, ledger: TicketLedger, rng: Rng, push: (e: PlannedEvent) => void): Redemption[] {
   const { window } = world;
   const out: Redemption[] = [];
-  const ordered = payments
-    .map((p, i) => ({ p, i }))
-    .sort((a, b) => a.p.atMs - b.p.atMs || a.i - b.i);
-  const senders = [...new Set(ordered.map(({ p }) => p.sender.toLowerCase() as Address))].sort();
+  const senders = [...ledger.senders].sort();
   const deposit = new Map<Address, bigint>();
   for (const [k, sender] of senders.entries()) {
     const r = rng.fork(`fund/${sender}`);
@@ -293,14 +321,9 @@ function planRedemptions(world: World, payments: Payment[], rng: Rng, push: (e: 
     push({ atMs: ms(t), contract: 'TicketBroker', eventName: 'ReserveFunded', from: sender, args: { reserveHolder: sender, amount: units(r.float(0.2, 1)) } });
     deposit.set(sender, amount);
   }
-  const nonces = new Map<string, number>();
-  for (const { p, i } of ordered) {
+  for (const { p, i, nonceBefore: before } of ledger.winners) {
     const sender = p.sender.toLowerCase() as Address;
     const recipient = p.recipient.toLowerCase() as Address;
-    const stream = `${sender}/${recipient}`;
-    const before = nonces.get(stream) ?? 0;
-    nonces.set(stream, before + p.numTickets);
-    if (p.winningTickets === 0) continue;
     const r = rng.fork(`payment/${i}`);
     const creationRound = roundAt(window, p.atMs);
     const auxData = `0x${BigInt(creationRound).toString(16).padStart(64, '0')}${roundBlockHash(world.options.seed, creationRound).slice(2)}` as Hex;

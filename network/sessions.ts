@@ -18,11 +18,16 @@ export interface EventSink {
   emit(type: string, atMs: number, gateway: Gateway, data: unknown): void;
 }
 
+/** Where the ticket batches sent go, besides their create_new_payment event. */
+export interface PaymentSink {
+  push(p: Payment): void;
+}
+
 interface Ctx {
   rng: Rng;
   world: World;
   sink: EventSink;
-  payments: Payment[];
+  payments: PaymentSink;
 }
 
 const info = (o: Orchestrator | null) => ({ address: o ? o.hotWallet : '', url: o ? o.serviceUri : '' });

@@ -3,6 +3,7 @@
 import { getAddress, keccak256, toHex } from 'viem';
 import { Rng } from '../lib/rng.ts';
 import { DAY_MS, ms, type UnixMs, type Window } from '../lib/time.ts';
+import { demandFor, scaleFor } from './calibrate.ts';
 
 export type Address = `0x${string}`;
 
@@ -116,6 +117,11 @@ export interface WorldOptions {
   /** First simulated UTC day (YYYY-MM-DD). */
   start: string;
   days: number;
+  /**
+   * Gateway events a day to aim for (within 10 %): sets the demand per orchestrator, and the
+   * network's size too when `scale` is not given (calibrate.ts).
+   */
+  eventsPerDay?: number;
 }
 
 export interface World {
@@ -131,6 +137,8 @@ export interface World {
    */
   transcodingOrchestrators: Orchestrator[];
   gateways: Gateway[];
+  /** Live sessions and batch requests per orchestrator, relative to the demo network's (1). */
+  demand: number;
 }
 
 export const DEFAULT_WORLD: WorldOptions = { seed: 'livepeer-embedded-1', scale: 1, start: '2026-11-16', days: 1 };
@@ -278,6 +286,10 @@ function makeOrchestrator(rng: Rng, index: number, seed: string): Orchestrator {
 
 export function createWorld(opts: Partial<WorldOptions> = {}): World {
   const options: WorldOptions = { ...DEFAULT_WORLD, ...opts };
+  if (options.eventsPerDay !== undefined) {
+    if (!(options.eventsPerDay > 0)) throw new Error(`eventsPerDay must be positive, got ${options.eventsPerDay}`);
+    if (opts.scale === undefined) options.scale = scaleFor(options.eventsPerDay);
+  }
   if (!(options.scale > 0)) throw new Error(`scale must be positive, got ${options.scale}`);
   const rng = new Rng(options.seed);
   const from = ms(Date.parse(`${options.start}T00:00:00Z`));
@@ -303,7 +315,7 @@ export function createWorld(opts: Partial<WorldOptions> = {}): World {
       weight: grng.float(0.5, 2),
     };
   });
-  return {
+  const world: World = {
     options,
     window: { from, to: ms(from + options.days * DAY_MS) as UnixMs },
     regions: REGIONS,
@@ -311,5 +323,8 @@ export function createWorld(opts: Partial<WorldOptions> = {}): World {
     orchestrators,
     transcodingOrchestrators,
     gateways,
+    demand: 1,
   };
+  if (options.eventsPerDay !== undefined) world.demand = demandFor(world, options.eventsPerDay);
+  return world;
 }

@@ -43,6 +43,7 @@ const NETWORK: Options = {
   scale: { type: 'string' },
   start: { type: 'string' },
   days: { type: 'string' },
+  'events-per-day': { type: 'string' },
 };
 
 interface Command {
@@ -69,6 +70,8 @@ function worldOptions(v: Record<string, string | boolean | undefined>): Partial<
   }
   const d = num('days', v.days as string | undefined, 1);
   if (d !== undefined) o.days = Math.floor(d);
+  const perDay = num('events-per-day', v['events-per-day'] as string | undefined, 1000);
+  if (perDay !== undefined) o.eventsPerDay = perDay;
   return o;
 }
 
@@ -129,7 +132,7 @@ async function wholePipeline(config: Config, window: Window, jobs = ALL_JOBS, wi
 const commands: Record<string, Command> = {
   run: {
     summary: 'the whole pipeline: ingest every source, build models, release datasets, build the site',
-    usage: `lpdata run [--from D --to D] [--embedded] [--no-site] [--seed S --scale N --start D --days N]
+    usage: `lpdata run [--from D --to D] [--embedded] [--no-site] [--seed S --scale N --events-per-day N --start D --days N]
 
 Runs on the embedded network (started on 127.0.0.1 and stopped at the end) unless LPDATA_*
 endpoints are set, in which case it runs against them; a source left without an endpoint is skipped
@@ -162,12 +165,14 @@ and their datasets were held back and the rest released; 1 nothing published.`,
   },
   network: {
     summary: 'start the embedded network and print its endpoints as environment variables',
-    usage: `lpdata network [--seed S --scale N --start D --days N] [--once]
+    usage: `lpdata network [--seed S --scale N --events-per-day N --start D --days N] [--once]
 
 Simulates the window, writes archives and bundles under <data-dir>/network, serves every source on
 127.0.0.1 and prints \`export LPDATA_...=...\` lines; runs until Ctrl-C (or exits at once with --once).
 --scale 1 is the small demo network; --scale 7 is about today's network (84 orchestrators,
-~750k gateway events a day).`,
+~850k gateway events a day). --events-per-day N sizes it for N gateway events a day (within 10 %):
+the network grows up to --scale 7, then each orchestrator serves more sessions (the real network's
+topics carry about 4600000 a day).`,
     options: { ...COMMON, ...NETWORK, once: { type: 'boolean' } },
     async run(v) {
       const config = configFor(v);

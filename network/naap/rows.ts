@@ -2,7 +2,7 @@
 // (docs/sources.md §3, §12.1; Cloud-SPE/livepeer-naap-analytics api/internal/resolver/repo.go).
 // Every value is a pure function of (world, activity, now); `now` stands in for the server clock.
 import { DAY_MS, HOUR_MS } from '../../lib/time.ts';
-import type { Activity, SessionTruth } from '../activity.ts';
+import type { SessionTruth, Truth } from '../activity.ts';
 import { capabilityEntry } from '../capabilities.ts';
 import { goTime } from '../http-server.ts';
 import type { Orchestrator, World } from '../world.ts';
@@ -232,7 +232,7 @@ function demandRows(world: World, sessions: SessionTruth[]): Keyed<DemandRow>[] 
   }));
 }
 
-function aiBatchRows(world: World, activity: Activity, hardware: Map<string, Hardware>): Keyed<AiBatchJobRow>[] {
+function aiBatchRows(world: World, activity: Truth, hardware: Map<string, Hardware>): Keyed<AiBatchJobRow>[] {
   return activity.batch.map((b) => {
     const gw = world.gateways[b.gatewayIndex];
     const hw = hardware.get(`${b.orchestrator}|${b.model}`);
@@ -289,7 +289,7 @@ function streamingOrchestrators(world: World, hardware: Map<string, Hardware>, n
     .sort((a, b) => b.gpu_count - a.gpu_count || (a.address < b.address ? -1 : 1));
 }
 
-function streamingModels(world: World, activity: Activity, inputs: SlaInput[], hardware: Map<string, Hardware>, now: number): StreamingModelRow[] {
+function streamingModels(world: World, activity: Truth, inputs: SlaInput[], hardware: Map<string, Hardware>, now: number): StreamingModelRow[] {
   const inv = liveInventory(world, hardware);
   const models = [...new Set(inv.flatMap((x) => x.live.filter((w) => w.warm).map((w) => w.model)))];
   return models
@@ -314,7 +314,7 @@ function streamingModels(world: World, activity: Activity, inputs: SlaInput[], h
     .sort((a, b) => b.warm_orch_count - a.warm_orch_count || (a.model < b.model ? -1 : 1));
 }
 
-export function buildTables(world: World, activity: Activity, now: number): NaapTables {
+export function buildTables(world: World, activity: Truth, now: number): NaapTables {
   const hardware = hardwareIndex(world);
   const inputs = slaInputs(world, activity.sessions, hardware);
   const scored = scoreSla(inputs);

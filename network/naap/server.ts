@@ -1,7 +1,7 @@
 // The NaaP analytics REST API peer (docs/sources.md §3; Cloud-SPE/livepeer-naap-analytics
 // api/internal/runtime): cursor-paged hourly routes, the two inventory routes, /healthz, RFC 7807
 // errors, and Traefik's per-client rate limit in front.
-import type { Activity } from '../activity.ts';
+import type { Truth } from '../activity.ts';
 import { goTime, startHttpServer, text, type PeerRequest, type Reply } from '../http-server.ts';
 import type { World } from '../world.ts';
 import { decodeCursor, encodeCursor, InvalidCursor } from './cursor.ts';
@@ -151,7 +151,7 @@ export function naapHandler(tables: NaapTables) {
   };
 }
 
-export async function startNaap(world: World, activity: Activity, opts: NaapOptions = {}) {
+export async function startNaap(world: World, activity: Truth, opts: NaapOptions = {}) {
   const tables = buildTables(world, activity, opts.now ?? world.window.to);
   const limits = opts.rateLimit ?? { perSecond: 100, burst: 200 };
   const limiter = new RateLimiter(limits.perSecond, limits.burst);

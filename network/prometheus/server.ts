@@ -135,8 +135,9 @@ export function prometheusHandler(series: Series[], scrape: Window) {
   };
 }
 
-export async function startPrometheus(world: World, activity: Activity, opts: PrometheusOptions = {}) {
-  const series = buildSeries(world, activity);
+/** Serves series collected while the network streamed, or those of a whole in-memory activity. */
+export async function startPrometheus(world: World, source: Series[] | Pick<Activity, 'sessions' | 'payments' | 'events'>, opts: PrometheusOptions = {}) {
+  const series = Array.isArray(source) ? source : buildSeries(world, source);
   const server = await startHttpServer(prometheusHandler(series, opts.scrapeWindow ?? world.window));
   return { url: server.url, stop: server.stop, inject: server.inject, log: server.log, series };
 }

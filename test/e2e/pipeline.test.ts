@@ -15,8 +15,9 @@ import { loadConfig } from '../../lib/config.ts';
 import { openSession, queryRows, sqlString } from '../../lib/duckdb.ts';
 import { logger } from '../../lib/log.ts';
 import type { Published } from '../../datasets/publish.ts';
-import type { Activity, SessionTruth } from '../../network/activity.ts';
+import type { SessionTruth } from '../../network/activity.ts';
 import { orchestratorHourly, startNetwork } from '../../network/index.ts';
+import { archiveDamage } from '../network/damage.ts';
 
 const log = logger({ test: 'e2e' });
 const WORLD = { seed: 'e2e-determinism', scale: 0.5, start: '2026-11-16', days: 1 };
@@ -27,6 +28,8 @@ interface Run {
   results: JobResult[];
   published: Published[];
   truth: SessionTruth[];
+  /** Sessions a broken archive line took an event from. */
+  damaged: SessionTruth[];
   endpoints: Record<string, string>;
   broken: { reason: string }[];
   duplicates: number;
@@ -42,7 +45,7 @@ async function runOnce(): Promise<Run> {
     expect(build.failed.map((f) => f.name)).toEqual([]);
     const { published, held_back } = await release(config, net.world.window, log);
     expect(held_back).toEqual([]);
-    return { dir, results, published, truth: net.activity.sessions, endpoints: { ...net.endpoints }, broken: net.archive.broken, duplicates: net.archive.duplicates };
+    return { dir, results, published, truth: net.activity.sessions, damaged: archiveDamage(net).sessions, endpoints: { ...net.endpoints }, broken: net.archive.broken, duplicates: net.archive.duplicates };
   } finally {
     await net.stop();
   }
@@ -190,8 +193,12 @@ describe('pipeline on the embedded network', () => {
     s.close();
     const key = (h: string, o: string | null, m: string) => `${h}|${o ?? ''}|${m}`;
     const got = new Map(rows.map((r) => [key(r.hour, r.orchestrator_address, r.model), [Number(r.requested_sessions), Number(r.startup_success_sessions)]]));
-    const want = new Map(orchestratorHourly({ sessions: a.truth } as Activity).map((t) => [key(t.hour.slice(0, 13), t.orchestrator, t.model), [t.requested, t.startup_success]]));
+    const want = new Map(orchestratorHourly({ sessions: a.truth }).map((t) => [key(t.hour.slice(0, 13), t.orchestrator, t.model), [t.requested, t.startup_success]]));
     expect(a.truth.length).toBeGreaterThan(300);
-    expect(Object.fromEntries(got)).toEqual(Object.fromEntries(want));
+    // A session that lost an event to a broken line may land with its orchestrator or with none.
+    const hit = a.damaged.flatMap((d) => [key(new Date(d.hourMs).toISOString().slice(0, 13), d.orchestrator, ''), key(new Date(d.hourMs).toISOString().slice(0, 13), null, '')]);
+    const exact = (m: Map<string, number[]>) => Object.fromEntries([...m].filter(([k]) => !hit.some((h) => k.startsWith(h))));
+    expect(a.damaged.length).toBeLessThan(0.02 * a.truth.length);
+    expect(exact(got)).toEqual(exact(want));
   });
 });

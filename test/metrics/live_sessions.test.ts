@@ -18,6 +18,7 @@ import { HOUR_MS, isoDay, type Window } from '../../lib/time.ts';
 import type { SessionTruth } from '../../network/activity.ts';
 import { startNetwork, type EmbeddedNetwork } from '../../network/index.ts';
 import { builtFile } from '../built-file.ts';
+import { archiveDamage } from '../network/damage.ts';
 
 process.env.LPDATA_LOG_LEVEL = 'error';
 const log = logger({ test: 'live_sessions' });
@@ -47,32 +48,6 @@ async function query(sql: string): Promise<Row[]> {
 
 const parquet = (model: string) => `read_parquet(${sqlString(paths[model]!)})`;
 const hourIso = (ms: number) => new Date(ms).toISOString().slice(0, 13);
-
-/** What the archive writer's broken lines took away: the sessions they belonged to and the status samples lost. */
-function archiveDamage(n: EmbeddedNetwork): { sessions: SessionTruth[]; lostSamples: Map<string, { t: number; fps: number }[]> } {
-  const lines = n.activity.events.map((e) => JSON.stringify(e));
-  const keys = new Set<string>();
-  const lostSamples = new Map<string, { t: number; fps: number }[]>();
-  for (const b of n.archive.broken) {
-    let id: string | undefined;
-    try {
-      id = (JSON.parse(b.line) as { id?: string }).id;
-    } catch {
-      id = n.activity.events[lines.findIndex((l) => l.startsWith(b.line))]?.id;
-    }
-    const e = n.activity.events.find((x) => x.id === id);
-    const d = e?.data as { stream_id?: string; request_id?: string } | undefined;
-    if (!d?.stream_id) continue;
-    keys.add(`${d.stream_id}|${d.request_id}`);
-    if (e!.type === 'ai_stream_status') {
-      const sample = d as { timestamp: number; inference_status: { fps: number } };
-      const list = lostSamples.get(`${d.stream_id}|${d.request_id}`) ?? [];
-      list.push({ t: sample.timestamp, fps: sample.inference_status.fps });
-      lostSamples.set(`${d.stream_id}|${d.request_id}`, list);
-    }
-  }
-  return { sessions: n.activity.sessions.filter((s) => keys.has(`${s.streamId}|${s.requestId}`)), lostSamples };
-}
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'lp-live-'));

@@ -14,7 +14,7 @@ import { loadConfig } from '../../lib/config.ts';
 import { logger } from '../../lib/log.ts';
 import { HOUR_MS, ms } from '../../lib/time.ts';
 import { createPrometheusJobs } from '../../jobs/prometheus/jobs.ts';
-import { toOpenMetrics } from '../../network/prometheus/openmetrics.ts';
+import { writeOpenMetrics } from '../../network/prometheus/openmetrics.ts';
 import { startPrometheus } from '../../network/prometheus/server.ts';
 import { createWorld } from '../../network/world.ts';
 import { gatewayActivity } from './activity.ts';
@@ -71,7 +71,7 @@ describe.skipIf(missing.length > 0)('Prometheus connector against a real Prometh
 
     const dir = await mkdtemp(join(tmpdir(), 'promtool-'));
     cleanup.push(() => rm(dir, { recursive: true, force: true }));
-    await writeFile(join(dir, 'history.om'), toOpenMetrics(peer.series, scrapeWindow));
+    await writeOpenMetrics(join(dir, 'history.om'), peer.series, scrapeWindow);
     const backfill = spawnSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', join(dir, 'history.om'), join(dir, 'tsdb')], { encoding: 'utf8' });
     expect(backfill.status, backfill.stderr).toBe(0);
     await writeFile(join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 15s\nscrape_configs: []\n');

@@ -22,7 +22,7 @@ const swap: Envelope = { id: 'e1', type: 'stream_trace', timestamp: String(at(10
 
 let peer: Awaited<ReturnType<typeof startPrometheus>>;
 beforeAll(async () => {
-  const activity = { ...activityOf([s1, s2]), events: [swap], eventOrgs: ['daydream' as const], payments: [payment] };
+  const activity = { ...activityOf([s1, s2]), events: [swap], payments: [payment] };
   peer = await startPrometheus(world, activity);
 });
 afterAll(() => peer.stop());
@@ -141,7 +141,7 @@ describe('AI container gauges', () => {
         { orch_uri: 'https://idle.example:8935', capabilities: { constraints: { PerCapability: { '35': { models: { sd: { capacity: 3 } } } } } } },
       ],
     };
-    const series = buildSeries(world, { ...activityOf([]), events: [poll], eventOrgs: ['daydream' as const], payments: [] });
+    const series = buildSeries(world, { ...activityOf([]), events: [poll], payments: [] });
     const gauge = (name: string, uri: string, m: string) => {
       const s = series.find((x) => x.labels.__name__ === name && x.labels.orchestrator_uri === uri && x.labels.model_name === m);
       return s ? valueAt(s, t) : undefined;
