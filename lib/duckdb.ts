@@ -6,6 +6,9 @@ export interface SessionOptions {
   allowedPaths?: string[];
   threads?: number;
   memoryLimit?: string;
+  /** A database file for the session's tables: the buffer manager pages them to disk, so tables larger
+   * than the memory limit fit (an in-memory database's tables are not evicted). Default in memory. */
+  databaseFile?: string;
 }
 
 export interface Session {
@@ -15,7 +18,7 @@ export interface Session {
 
 export async function openSession(opts: SessionOptions = {}): Promise<Session> {
   // Extensions are never installed or loaded on demand: a stray s3:// or https:// path fails at once.
-  const instance = await DuckDBInstance.create(':memory:', {
+  const instance = await DuckDBInstance.create(opts.databaseFile ?? ':memory:', {
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
     threads: String(opts.threads ?? 2),

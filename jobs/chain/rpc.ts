@@ -41,8 +41,9 @@ export class RangeLimitError extends Error {
   }
 }
 
-// Wordings seen from Infura, Alchemy, QuickNode, Ankr, Arbitrum's public RPC and geth-style nodes.
-const RANGE_LIMIT = /more than [\d,]+ results|too many (results|logs|blocks)|range (is )?(too large|too big|too wide)|exceed(s|ed)? (the )?(max(imum)? )?(block )?range|limited to a [\d,]+ (block )?range|response size|query timeout exceeded/i;
+// Wordings seen from Infura, Alchemy, QuickNode, Ankr, Arbitrum's public RPC and geth-style nodes,
+// and viem's own cap on a response body (a busy day's logs can outgrow it on any provider).
+const RANGE_LIMIT = /more than [\d,]+ results|too many (results|logs|blocks)|range (is )?(too large|too big|too wide)|exceed(s|ed)? (the )?(max(imum)? )?(block )?range|limited to a [\d,]+ (block )?range|response size|response body exceeded the size limit|query timeout exceeded/i;
 
 function messageOf(err: unknown): string {
   const parts: string[] = [];

@@ -91,9 +91,10 @@ async function run(ctx: JobContext, opts: GatewayEventsOptions): Promise<JobResu
     const scratch = join(config.dataDir, 'tmp', `gateway-events-${process.pid}`);
     await rm(scratch, { recursive: true, force: true });
     await mkdir(scratch, { recursive: true });
-    // Past its memory limit DuckDB spills to the scratch folder: a day of the real network's events
-    // is several GB of text, and the process must stay under 2 GB.
-    const session = await openSession({ memoryLimit: process.env.LPDATA_DUCKDB_MEMORY ?? '1500MB' });
+    // A day of the real network's events is several GB of text and the process must stay under 2 GB:
+    // the session's tables live in a database file in the scratch folder, paged to disk past the
+    // memory limit (tables of an in-memory database are not), and sorts spill beside it.
+    const session = await openSession({ memoryLimit: process.env.LPDATA_DUCKDB_MEMORY ?? '1500MB', databaseFile: join(scratch, 'ingest.duckdb') });
     try {
       await session.conn.run(`SET temp_directory = ${sqlString(join(scratch, 'spill'))}`);
       const files = await localFiles(store, keys, scratch, log);

@@ -114,6 +114,7 @@ describe('chunked eth_getLogs', () => {
       'exceed maximum block range: 50000',
       'query exceeds max block range 100000',
       'block range too large',
+      'HTTP response body exceeded the size limit.\n\nMax: 10485760 bytes\nReceived: 11581516 bytes',
     ];
     for (const message of refusals) expect(isRangeLimitError(new Error(message)), message).toBe(true);
     const others = ['execution reverted', 'project ID request rate exceeded', '20/second request limit reached - reduce calls per second', 'header not found'];
