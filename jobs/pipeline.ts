@@ -2,7 +2,6 @@
 // datasets, build the site. A model failing an `error` contract test holds back itself, what reads
 // it and the datasets they feed; everything else is built and released (see jobs/outcome.ts).
 import type { Config } from '../lib/config.ts';
-import { UserError } from '../lib/errors.ts';
 import type { Logger } from '../lib/log.ts';
 import { MODELS_DIR } from '../lib/paths.ts';
 import { buildAll, windowReport, type BuildAllOptions, type BuildReport } from '../lib/model-runner.ts';

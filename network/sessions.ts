@@ -2,8 +2,8 @@
 // 5 s ingest metrics, discovery, payments and errors, plus the ground truth of each session in
 // NaaP's terms (docs/sources.md §2.4-2.10, §12.1).
 import type { Rng } from '../lib/rng.ts';
-import { floorHour, ms, type UnixMs } from '../lib/time.ts';
-import type { Envelope, Excusal, Payment, SessionTruth } from './activity.ts';
+import { floorHour, ms } from '../lib/time.ts';
+import type { Excusal, Payment, SessionTruth } from './activity.ts';
 import { requestId, streamId } from './ids.ts';
 import type { Gateway, Orchestrator, World } from './world.ts';
 
@@ -80,7 +80,7 @@ export class LivePayments {
     private readonly g: Gateway,
     private readonly o: Orchestrator,
     private readonly model: string,
-    private readonly rid: string,
+    rid: string,
     start: number,
   ) {
     this.sessionId = c.rng.hex(8);

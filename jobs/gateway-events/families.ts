@@ -47,6 +47,3 @@ export function familyStatus(type: string): FamilyStatus {
   if ((MODELLED_FAMILIES as readonly string[]).includes(type)) return 'modelled';
   return Object.hasOwn(STORED_FAMILIES, type) ? 'stored_not_modelled' : 'unknown';
 }
-
-/** The raw entity a type is kept under. */
-export const entityOf = (type: string): string => (familyStatus(type) === 'unknown' ? UNKNOWN_ENTITY : type);

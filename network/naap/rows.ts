@@ -266,7 +266,7 @@ function lastSeen(o: Orchestrator, now: number): number {
   return Math.floor((now - 1 - phase) / period) * period + phase;
 }
 
-function liveInventory(world: World, hardware: Map<string, Hardware>) {
+function liveInventory(world: World) {
   return world.orchestrators
     .filter((o) => o.active)
     .map((o) => {
@@ -277,7 +277,7 @@ function liveInventory(world: World, hardware: Map<string, Hardware>) {
 function streamingOrchestrators(world: World, hardware: Map<string, Hardware>, now: number): StreamingOrchestratorRow[] {
   // gpu_count counts distinct GPU UUIDs in the orchestrator's hardware entries (any pipeline).
   const gpuCount = (o: Orchestrator) => new Set(o.workflows.map((w) => hardware.get(`${o.address}|${w.model}`)?.gpuId ?? '').filter((g) => g !== '')).size;
-  return liveInventory(world, hardware)
+  return liveInventory(world)
     .filter((x) => x.live.length > 0)
     .map(({ o, live }) => ({
       address: o.address,
@@ -290,7 +290,7 @@ function streamingOrchestrators(world: World, hardware: Map<string, Hardware>, n
 }
 
 function streamingModels(world: World, activity: Truth, inputs: SlaInput[], hardware: Map<string, Hardware>, now: number): StreamingModelRow[] {
-  const inv = liveInventory(world, hardware);
+  const inv = liveInventory(world);
   const models = [...new Set(inv.flatMap((x) => x.live.filter((w) => w.warm).map((w) => w.model)))];
   return models
     .map((model) => {
