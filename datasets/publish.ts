@@ -172,32 +172,39 @@ function producingCommit(): string {
   }
 }
 
-/** Source figures for a dataset: the raw partitions of each source it declares, and the flags their
- * manifests raise for the release window. */
-async function sourceFigures(dataDir: string, desc: Descriptor, window: Window): Promise<ReleaseManifest['sources']> {
-  const out: ReleaseManifest['sources'] = [];
-  for (const ref of desc.sources) {
-    const [source, entity] = ref.split('/') as [string, string];
-    const dir = join(dataDir, 'raw', source, entity);
-    let partitions = 0;
-    let rows = 0;
-    const flags: string[] = [];
-    if (existsSync(dir)) {
-      for (const p of readdirSync(dir).filter((x) => !x.includes('.tmp-')).sort()) {
-        const mf = join(dir, p, '_manifest.json');
-        if (!existsSync(mf)) continue;
-        partitions++;
-        const m = JSON.parse(await readFile(mf, 'utf8')) as { rows: number; window?: { from: string } | null; extra?: { flags?: string[] } };
-        rows += m.rows;
-        const at = m.window ? Date.parse(m.window.from) : NaN;
-        if (m.extra?.flags && at >= window.from && at < window.to) flags.push(...m.extra.flags.map((f) => `${p}: ${f}`));
-      }
+type SourceFigures = ReleaseManifest['sources'][number];
+
+/** One raw source entity's partitions, rows, watermark and the flags its manifests raise for the window. */
+async function entityFigures(dataDir: string, ref: string, window: Window): Promise<SourceFigures> {
+  const [source, entity] = ref.split('/') as [string, string];
+  const dir = join(dataDir, 'raw', source, entity);
+  let partitions = 0;
+  let rows = 0;
+  const flags: string[] = [];
+  if (existsSync(dir)) {
+    for (const p of readdirSync(dir).filter((x) => !x.includes('.tmp-')).sort()) {
+      const mf = join(dir, p, '_manifest.json');
+      if (!existsSync(mf)) continue;
+      partitions++;
+      const m = JSON.parse(await readFile(mf, 'utf8')) as { rows: number; window?: { from: string } | null; extra?: { flags?: string[] } };
+      rows += m.rows;
+      const at = m.window ? Date.parse(m.window.from) : NaN;
+      if (m.extra?.flags && at >= window.from && at < window.to) flags.push(...m.extra.flags.map((f) => `${p}: ${f}`));
     }
-    const wmFiles = existsSync(join(dataDir, 'state', 'watermarks')) ? readdirSync(join(dataDir, 'state', 'watermarks')).filter((f) => f.startsWith(`${source}.`)) : [];
-    const wm = wmFiles.length ? (JSON.parse(await readFile(join(dataDir, 'state', 'watermarks', wmFiles.sort()[0]!), 'utf8')) as { value: string | number }).value : null;
-    out.push({ source, entity, partitions, rows, watermark: wm === null ? null : String(wm), ...(flags.length ? { flags } : {}) });
   }
-  return out;
+  const wmFiles = existsSync(join(dataDir, 'state', 'watermarks')) ? readdirSync(join(dataDir, 'state', 'watermarks')).filter((f) => f.startsWith(`${source}.`)) : [];
+  const wm = wmFiles.length ? (JSON.parse(await readFile(join(dataDir, 'state', 'watermarks', wmFiles.sort()[0]!), 'utf8')) as { value: string | number }).value : null;
+  return { source, entity, partitions, rows, watermark: wm === null ? null : String(wm), ...(flags.length ? { flags } : {}) };
+}
+
+/** Source figures for a dataset; many datasets read the same entities, so each is read once a publish. */
+async function sourceFigures(dataDir: string, desc: Descriptor, window: Window, seen: Map<string, Promise<SourceFigures>>): Promise<ReleaseManifest['sources']> {
+  return Promise.all(
+    desc.sources.map((ref) => {
+      if (!seen.has(ref)) seen.set(ref, entityFigures(dataDir, ref, window));
+      return seen.get(ref)!;
+    }),
+  );
 }
 
 async function readJson<T>(store: ObjectStore, key: string): Promise<T | undefined> {
@@ -355,6 +362,7 @@ async function publishPlanned(opts: PublishOptions, models: Map<string, Model>, 
   const latestParts: { id: string; manifestKey: string; files: string[] }[] = [];
   const releaseOf = new Map<string, Published>();
   const registry = allMetrics(loadRegistry(METRICS_DIR));
+  const figures = new Map<string, Promise<SourceFigures>>();
   for (const h of heldBack) {
     opts.log.warn('dataset held back', { dataset: h.dataset, reason: h.reason, failed_tests: h.failed_tests, sources_absent: h.sources_absent, latest_release_id: h.latest_release_id });
     // Its last release stays readable through views.sql, as latest.json still names it.
@@ -394,7 +402,7 @@ async function publishPlanned(opts: PublishOptions, models: Map<string, Model>, 
         schema: schema.map((c) => ({ ...c, description: cols.get(c.name)?.description ?? '', unit: cols.get(c.name)?.unit ?? null })),
         license: desc.license,
         grain: desc.grain,
-        sources: await sourceFigures(opts.dataDir, desc, opts.window),
+        sources: await sourceFigures(opts.dataDir, desc, opts.window, figures),
         checks: checksOf(opts.build, builtModel, [...models.values()]),
         source_coverage: coverage,
         commit: producingCommit(),
